@@ -8,7 +8,8 @@ TARGET       ?= native
 # Fusion of separable layers: auto (the plan's rules), always, never;
 # empty: what OPTIMIZE implies (speed: auto, memory: always).
 FUSE         ?=
-# speed (default) or memory (fuse every separable layer: smallest arena).
+# speed (default), memory (fuse every separable layer: smallest arena) or
+# size (smaller depthwise and conv tiles: least code, for flash).
 OPTIMIZE     ?= speed
 # A safetensors file: bake the packed weights into OUT/<net>_weights.c.
 WEIGHTS      ?=
@@ -71,7 +72,7 @@ job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 help:
 	@echo 'sepgen make targets (default: help)'
 	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)] [FUSE=...]'
-	@echo '              [OPTIMIZE=speed|memory] [THREADS=n] [WEIGHTS=net.safetensors]'
+	@echo '              [OPTIMIZE=speed|memory|size] [THREADS=n] [WEIGHTS=net.safetensors]'
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT (with WEIGHTS,'
 	@echo '                 also <net>_weights.c: the packed weights as const data)'
 	@echo '  make import ONNX=model.onnx [OUT=imported] [NAME=net]'

@@ -626,6 +626,19 @@ local OPTIMIZE_WORD = {
   memory = "--optimize memory (every separable layer fused)",
 }
 
+-- The report's code-size line: lines of C in <net>.c, a proxy for flash
+-- (the bytes depend on the compiler and its flags: make bench-mcu measures
+-- them for Cortex-M4F).
+function M.code_line(p, code)
+  local tg = targets.get(p.target, p.optimize)
+  local s = fmt("code: %s.c is %d lines of C (kernels, packing, N_forward)", p.net.name, code.lines)
+  if code.speed_lines then
+    return s .. fmt("; --optimize size (%d pixel%s a depthwise or conv tile, border budget %d lines) against " ..
+      "%d lines with --optimize speed", tg.dw_ur, s_if(tg.dw_ur), tg.border_budget, code.speed_lines)
+  end
+  return s .. "; --optimize size writes less (make bench-mcu measures the bytes)"
+end
+
 -- The report's memory lines for net plan `plan` (one chain: plan.arena),
 -- and `alt`, the arena of the same net under the other --optimize mode.
 function M.memory_lines(plan, optimize, alt)
@@ -634,8 +647,11 @@ function M.memory_lines(plan, optimize, alt)
     return { "memory: no N_forward (the file is not one chain); per layer, the sizes in the header" }
   end
   local at = plan.layers[a.bound_at].L
-  local arena_of = { [optimize] = a.arena_floats }
-  if alt then arena_of[optimize == "speed" and "memory" or "speed"] = alt.arena_floats end
+  -- --optimize size fuses as speed does (its arena: this plan's)
+  local this = optimize == "memory" and "memory" or "speed"
+  local arena_of = { [this] = a.arena_floats }
+  if alt then arena_of[this == "speed" and "memory" or "speed"] = alt.arena_floats end
+  local here = optimize == "size" and " (this plan, --optimize size)" or " (this plan)"
   local function mode(m) return arena_of[m] and mem(arena_of[m]) or "not planned" end
   local first = a.bound == 0
     and fmt("memory (N_forward): no arena (no tensor between in and out, no scratch); packed weights %s " ..
@@ -647,8 +663,7 @@ function M.memory_lines(plan, optimize, alt)
   local lines = {
     first,
     fmt("  arena by mode: %s %s%s; %s %s%s", OPTIMIZE_WORD.speed, mode("speed"),
-      optimize == "speed" and " (this plan)" or "", OPTIMIZE_WORD.memory, mode("memory"),
-      optimize == "memory" and " (this plan)" or ""),
+      this == "speed" and here or "", OPTIMIZE_WORD.memory, mode("memory"), this == "memory" and here or ""),
     "  in place: no layer (every kernel writes a buffer apart from its input)",
   }
   return lines

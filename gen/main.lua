@@ -2,7 +2,7 @@
 -- that touches package.path and exit codes (files through files.lua).
 --
 --   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never]
---                    [--optimize speed|memory] [--threads N] [--weights FILE.safetensors] [--quiet]
+--                    [--optimize speed|memory|size] [--threads N] [--weights FILE.safetensors] [--quiet]
 --                    SHAPES.lua
 --
 -- Exit status: 0 success, 2 bad shapes file, weights file or usage, 1
@@ -25,7 +25,7 @@ local files = require("files")
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
     "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] " ..
-    "[--fuse auto|always|never] [--optimize speed|memory] [--threads N] [--weights FILE.safetensors] [--quiet] " ..
+    "[--fuse auto|always|never] [--optimize speed|memory|size] [--threads N] [--weights FILE.safetensors] [--quiet] " ..
     "SHAPES.lua\n")
   os.exit(2)
 end
@@ -77,7 +77,7 @@ local function parse_args(argv)
     elseif a == "--out" then o.out = value(a, i, "a directory"); i = i + 1
     elseif a == "--target" then o.target = value(a, i, "a target"); i = i + 1
     elseif a == "--fuse" then o.fuse = value(a, i, "auto, always or never"); i = i + 1
-    elseif a == "--optimize" then o.optimize = value(a, i, "speed or memory"); i = i + 1
+    elseif a == "--optimize" then o.optimize = value(a, i, "speed, memory or size"); i = i + 1
     elseif a == "--threads" then o.threads = value(a, i, "a number of threads (1..64)"); i = i + 1
     elseif a == "--weights" then o.wfile = value(a, i, "a safetensors file"); i = i + 1
     elseif a == "--quiet" then o.quiet = true
@@ -96,8 +96,8 @@ local function parse_args(argv)
   local known = false
   for _, t in ipairs(targets.list) do if t == o.target then known = true end end
   if not known then usage("unknown target " .. tostring(o.target) .. " (scalar, avx2, avx512, neon, native)") end
-  if o.optimize ~= "speed" and o.optimize ~= "memory" then
-    usage("unknown --optimize " .. tostring(o.optimize) .. " (speed, memory)")
+  if o.optimize ~= "speed" and o.optimize ~= "memory" and o.optimize ~= "size" then
+    usage("unknown --optimize " .. tostring(o.optimize) .. " (speed, memory, size)")
   end
   -- N_MAX_THREADS: the arena holds a band buffer per worker of each split layer
   local n = tonumber(o.threads)
@@ -131,7 +131,7 @@ local function main(argv)
   end
   local resolved = targets.resolve(target, target == "native" and cpu_features() or nil)
   local note = explain.native(target, resolved)
-  local p = plan.net(net, resolved, fuse, threads)
+  local p = plan.net(net, resolved, fuse, threads, optimize == "size" and "size" or nil)
   local baked
   if wfile then
     local function fail(msgs)
@@ -166,7 +166,14 @@ local function main(argv)
   end
   if not quiet then
     local alt = plan.net(net, resolved, optimize == "memory" and "auto" or "always", threads).arena
-    io.write(report.text(p, file, note, optimize, alt))
+    -- the code-size figure: lines of the generated kernels, and with
+    -- --optimize size those the default plan would write
+    local code = { lines = report.kernel_lines(rendered, net.name) }
+    if optimize == "size" then
+      local sp = plan.net(net, resolved, fuse, threads)
+      code.speed_lines = report.kernel_lines(emit.net(sp, file, root .. "/runtime", note, baked), net.name)
+    end
+    io.write(report.text(p, file, note, optimize, alt, code))
     io.write(string.format("wrote %s/%s.{h,c}%s and %s/check/ (%d file%s changed)\n", out, net.name,
       baked and (", " .. out .. "/" .. net.name .. "_weights.c") or "", out, changed, changed == 1 and "" or "s"))
   end

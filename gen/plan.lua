@@ -588,9 +588,10 @@ end
 
 -- Plans one validated layer for target `tname`; fuse: "auto", "always" or
 -- "never" (separable layers); threads: the workers N_forward_par may get
--- (default 1): a split layer's scratch holds one band per worker.
-function M.layer(L, tname, fuse, threads)
-  local tg = targets[tname] or targets.scalar
+-- (default 1): a split layer's scratch holds one band per worker;
+-- optimize: "size" for the smaller tiles of targets.SIZE, else nil.
+function M.layer(L, tname, fuse, threads, optimize)
+  local tg = targets.get(tname, optimize)
   threads = threads or 1
   local p = { L = L, target = tg.name, stages = {} }
   p.macs, p.params, p.std_macs = cost(L)
@@ -602,12 +603,12 @@ function M.layer(L, tname, fuse, threads)
   return p
 end
 
--- Plans a whole validated net (threads: as M.layer).
-function M.net(net, tname, fuse, threads)
-  local r = { net = net, target = tname, layers = {}, threads = threads or 1 }
+-- Plans a whole validated net (threads, optimize: as M.layer).
+function M.net(net, tname, fuse, threads, optimize)
+  local r = { net = net, target = tname, layers = {}, threads = threads or 1, optimize = optimize }
   local tm, tp, ts = 0, 0, 0
   for i, L in ipairs(net.layers) do
-    local p = M.layer(L, tname, fuse, threads)
+    local p = M.layer(L, tname, fuse, threads, optimize)
     r.layers[i] = p
     tm, tp, ts = tm + p.macs, tp + p.params, ts + p.std_macs
   end

@@ -38,9 +38,23 @@ local function kernel(L)
   return s
 end
 
--- p: the net plan; optimize: "speed" or "memory"; alt: the arena plan of
--- the other --optimize mode (or nil).
-function M.text(p, file, note, optimize, alt)
+-- The lines of <name>.c among emit.net's rendered files: the code-size
+-- figure of the report (kernels, packing and N_forward; baked weights are
+-- in <name>_weights.c).
+function M.kernel_lines(rendered, name)
+  for _, f in ipairs(rendered) do
+    if f[1] == name .. ".c" then
+      local _, n = f[2]:gsub("\n", "")
+      return n
+    end
+  end
+  return 0
+end
+
+-- p: the net plan; optimize: "speed", "memory" or "size"; alt: the arena
+-- plan of the other --optimize mode (or nil); code: { lines, speed_lines }
+-- (kernel_lines of this plan, and of --optimize speed's with size), or nil.
+function M.text(p, file, note, optimize, alt, code)
   local rows = {}
   local a = p.arena
   local function row(...) rows[#rows + 1] = { ... } end
@@ -78,6 +92,7 @@ function M.text(p, file, note, optimize, alt)
                   "channels; reduction = std conv MACs / MACs.\n"
   if a then out[#out + 1] = "live: the arena's tensors and scratch live across the layer (N_forward).\n" end
   out[#out + 1] = table.concat(explain.memory_lines(p, optimize or "speed", alt), "\n") .. "\n"
+  if code then out[#out + 1] = explain.code_line(p, code) .. "\n" end
   local notes = explain.report_notes(p)
   if #notes > 0 then
     out[#out + 1] = "plan decisions:\n" .. table.concat(notes, "\n") .. "\n"

@@ -204,6 +204,27 @@ M.neon = target({
 
 M.list = { "scalar", "avx2", "avx512", "neon", "native" }
 
+-- --optimize size: what the plan gives up when flash is the limit.  One
+-- output pixel per depthwise and conv tile (each weight load feeds one MAC)
+-- and a quarter of the unrolled border budget (a larger layer stages its
+-- input through a zero-padded copy in scratch instead).  Measured on the
+-- emulated Cortex-M4F (docs/performance.md, make bench-mcu): a third of
+-- the kernels' code for 15-45% more instructions on depthwise and conv
+-- layers; projections are unchanged.
+M.SIZE = { dw_ur = 1, border_budget = 200 }
+
+-- The target table the plan uses: `name`'s, or for --optimize size a copy
+-- with M.SIZE's figures.
+function M.get(name, optimize)
+  local tg = M[name] or M.scalar
+  if optimize ~= "size" then return tg end
+  local t = {}
+  for k, v in pairs(tg) do t[k] = v end
+  for k, v in pairs(M.SIZE) do t[k] = v end
+  t.optimize = "size"
+  return t
+end
+
 -- Maps a requested target to one with templates.  `cpu` is the build
 -- machine's description for native: { avx512f = true, avx2 = true, fma = true,
 -- neon = true }.  Returns the target's name (explain.native says why).

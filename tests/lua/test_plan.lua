@@ -324,4 +324,24 @@ function T.conflicting_intermediate_rows_are_padded()
   H.eq(m5.stages[2].istride, 5136, "projection reads them")
 end
 
+-- --optimize size (targets.SIZE): one-pixel depthwise and conv tiles and a
+-- smaller border budget; the default plan keeps dw_ur pixels a tile
+function T.optimize_size_smaller_tiles()
+  local function stages(optimize, fields)
+    local src = "return { name = \"t\", input = { h = 12, w = 12, c = 16 }, layers = { { name = \"l\", " ..
+      fields .. " } } }"
+    local net = assert(shapes.load(src, "t.lua"))
+    return plan.net(net, "scalar", "auto", 1, optimize).layers[1].stages
+  end
+  local speed, size = stages(nil, 'op = "separable", cout = 16'), stages("size", 'op = "separable", cout = 16')
+  H.eq(speed[1].ur, targets.scalar.dw_ur, "speed: dw_ur pixels a depthwise tile")
+  H.eq(size[1].ur, 1, "size: one pixel a depthwise tile")
+  H.eq(size[1].staged, nil, "size: 3x3 borders stay unrolled")
+  H.eq(stages("size", 'op = "conv", cout = 8, k = 3')[1].ur, 1, "size: one pixel a conv tile")
+  H.ok(stages("size", 'op = "dwconv", k = 5')[1].staged, "size: 5x5 borders staged (budget 200)")
+  H.eq(stages(nil, 'op = "dwconv", k = 5')[1].staged, nil, "speed: 5x5 borders unrolled")
+  H.eq(targets.get("scalar", "size").border_budget, targets.SIZE.border_budget, "size budget")
+  H.eq(targets.get("scalar").dw_ur, targets.scalar.dw_ur, "the default table")
+end
+
 return T

@@ -211,7 +211,7 @@ usage_case "unknown option --fast" --out "$work/usage/out" --fast "$good"
 usage_case "no shapes file given" --out "$work/usage/out" --fuse never
 usage_case "--fuse needs auto, always or never" --out "$work/usage/out" "$good" --fuse
 usage_case "more than one shapes file" --out "$work/usage/out" "$good" "$good"
-usage_case "unknown --optimize size" --out "$work/usage/out" --optimize size "$good"
+usage_case "unknown --optimize smallest" --out "$work/usage/out" --optimize smallest "$good"
 # --out naming a file (as --out /etc/passwd does): exit 2, not 1
 usage_case "cannot create the directory" --out "$work/usage/stdout" "$good"
 # an empty OUT= on make's line: the shapes file is taken for the directory
