@@ -38,7 +38,7 @@ NETS         ?=
 GEN     ?= gen/main.lua
 TEMPLATES := $(sort $(wildcard templates/*.in templates/*/*.in))
 SCRIPTS := tests/scripts
-STAGES  := lua runtime bad determinism golden import nets threads
+STAGES  := lua runtime bad determinism golden import nets threads mcu
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 export LUA CC CLANG BUILD GEN FUSE
@@ -202,9 +202,12 @@ test-nets:
 test-threads:
 	$(call stage,threads,BUILD=$(BUILD) $(SCRIPTS)/threads.sh)
 
-# Not a stage: the scalar Check tests on emulated Cortex-M4F and M7 (tests/mcu/README.md).
-test-mcu: deps
-	@tests/mcu/run.sh $(BUILD)/mcu
+# Stage h: the scalar Check tests on emulated Cortex-M4F and M7, -O2 and -Os
+# (tests/mcu/README.md), for the nets of MCU_NETS (MCU_NETS=all: every test
+# net, about 30 minutes); skipped with the reason without the packages.
+MCU_NETS ?= tiny single sep_basic dw_kernels size wholenet_ops
+test-mcu:
+	$(call stage,mcu,MCU_SKIP_STATUS=77 MCU_NETS="$(MCU_NETS)" tests/mcu/run.sh $(BUILD)/mcu)
 
 test-shapes: deps
 	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \
@@ -230,7 +233,7 @@ fuzz: deps-test
 include bench/bench.mk
 
 lint:
-	shellcheck $(SCRIPTS)/*.sh tests/fuzz/*.sh bench/*.sh examples/app/*.sh .ci/run
+	shellcheck -x $(SCRIPTS)/*.sh tests/fuzz/*.sh tests/mcu/*.sh bench/*.sh bench/mcu/*.sh examples/app/*.sh examples/mcu/*.sh .ci/run
 
 # clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:

@@ -12,7 +12,9 @@
 # and run under emulation), lua-check (luacheck over gen/ and tests/lua in
 # stage a), python3-torch, python3-torchvision and python3-onnx (the ONNX
 # models of stage e2, make test-import, for /usr/bin/python3: a pyenv or venv
-# python3 on PATH does not see them).  Their absence only skips those parts,
+# python3 on PATH does not see them), gcc-arm-none-eabi, libnewlib-arm-none-eabi
+# and qemu-system-arm (stage h, the scalar suites on emulated Cortex-M4F and
+# M7).  Their absence only skips those parts,
 # each with a printed reason, so a failed install of them is not an error.
 #
 # When something is missing and we run as root, `apt-get update` runs once and
@@ -86,7 +88,8 @@ mode=${1:-gen}
 
 # Optional packages for `make test`: installed best-effort when root.  The
 # Python ones (large, and not built for every architecture) go in an apt-get
-# call of their own, so that their absence costs none of the others.
+# call of their own, and so do the Cortex-M ones, so that the absence of
+# one group costs none of the others.
 optional() {
     [ "$mode" = test ] || return 0
     opt=""
@@ -99,14 +102,21 @@ optional() {
     py_has torch || py="$py python3-torch"
     py_has torchvision || py="$py python3-torchvision"
     py_has onnx || py="$py python3-onnx"
-    [ -n "$opt$py" ] || return 0
+    mcu=""
+    have arm-none-eabi-gcc || mcu="$mcu gcc-arm-none-eabi"
+    if ! have arm-none-eabi-gcc || [ "$(arm-none-eabi-gcc -mthumb -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 \
+        -mfloat-abi=hard -print-file-name=libc.a)" = libc.a ]; then
+        mcu="$mcu libnewlib-arm-none-eabi"
+    fi
+    have qemu-system-arm || mcu="$mcu qemu-system-arm"
+    [ -n "$opt$py$mcu" ] || return 0
     if [ "$(id -u)" != 0 ] || ! have apt-get; then
-        echo "deps: optional for make test (their parts are skipped without them):$opt$py"
-        echo "deps: install with: sudo apt-get install -y$opt$py"
+        echo "deps: optional for make test (their parts are skipped without them):$opt$py$mcu"
+        echo "deps: install with: sudo apt-get install -y$opt$py$mcu"
         return 0
     fi
     updated=""
-    for list in "$opt" "$py"; do
+    for list in "$opt" "$py" "$mcu"; do
         [ -n "$list" ] || continue
         echo "deps: installing optional packages for make test:$list"
         # shellcheck disable=SC2086  # a list of package names

@@ -19,6 +19,7 @@ title() {
         import) echo "e2. import: ONNX models from PyTorch, imported and run against PyTorch (tests/torch/)" ;;
         nets) echo "f. nets: generated kernels vs generic kernels, per target" ;;
         threads) echo "g. threads: N_L_par and N_forward_par at 1-4 threads, bit for bit (fake and real pools)" ;;
+        mcu) echo "h. mcu: the scalar Check tests on emulated Cortex-M4F and M7, -O2 and -Os (tests/mcu/)" ;;
         *) echo "$1" ;;
     esac
 }
