@@ -79,7 +79,7 @@ help:
 	@echo '                 read an ONNX model (Lua only): OUT/<net>.lua and OUT/<net>.safetensors'
 	@echo '  make demo   [DEMO_SHAPES=$(DEMO_SHAPES)] [WEIGHTS=...] [DEMO_IMAGE=x.ppm]'
 	@echo '                 examples/app on baked (random unless WEIGHTS) weights'
-	@echo '  make demo-mcu [WEIGHTS=...]  examples/mcu on an emulated Cortex-M4F: flash, RAM, instructions'
+	@echo '  make demo-mcu [WEIGHTS=...] [OPTIMIZE=size]  examples/mcu on an emulated Cortex-M4F: flash, RAM, instructions'
 	@echo '  make test-baked  stage f for the example nets with weights baked in'
 	@echo '  make test   [SHAPES=...] [TEST_TARGETS="$(TEST_TARGETS)"]'
 	@echo '                 all test stages, in order, stopping at the first failure:'
@@ -148,7 +148,7 @@ demo: deps
 # examples/mcu on an emulated Cortex-M4F: flash, RAM, instructions (examples/mcu/README.md).
 .PHONY: demo-mcu
 demo-mcu: deps
-	@examples/mcu/demo.sh $(BUILD)/demo-mcu "$(WEIGHTS)"
+	@OPTIMIZE=$(OPTIMIZE) examples/mcu/demo.sh $(BUILD)/demo-mcu$(if $(filter size,$(OPTIMIZE)),-size) "$(WEIGHTS)"
 
 # Stage f for the example nets with their (large) random weights baked in.
 test-baked: deps-test

@@ -639,6 +639,17 @@ function M.code_line(p, code)
   return s .. "; --optimize size writes less (make bench-mcu measures the bytes)"
 end
 
+-- The report's register line: what the scalar target's tiles assume of
+-- the FPU (nil on SIMD targets, whose tiles the code comments explain).
+function M.register_line(p)
+  local tg = targets.get(p.target, p.optimize)
+  if tg.simd then return nil end
+  return fmt("registers: tiles sized for %d single-precision FPU registers (Cortex-M4F/M7: s0-s31): depthwise " ..
+    "and conv tiles of %d output pixel%s x one channel's outputs (at most %d accumulators), projection tiles of " ..
+    "%d pixels x %d channels, every accumulator a named float; a core with 16 registers spills some",
+    tg.regs, tg.dw_ur, s_if(tg.dw_ur), tg.dw_acc, tg.pw_mr, tg.pw_nr)
+end
+
 -- The report's memory lines for net plan `plan` (one chain: plan.arena),
 -- and `alt`, the arena of the same net under the other --optimize mode.
 function M.memory_lines(plan, optimize, alt)

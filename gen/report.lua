@@ -93,6 +93,8 @@ function M.text(p, file, note, optimize, alt, code)
   if a then out[#out + 1] = "live: the arena's tensors and scratch live across the layer (N_forward).\n" end
   out[#out + 1] = table.concat(explain.memory_lines(p, optimize or "speed", alt), "\n") .. "\n"
   if code then out[#out + 1] = explain.code_line(p, code) .. "\n" end
+  local regs = explain.register_line(p)
+  if regs then out[#out + 1] = regs .. "\n" end
   local notes = explain.report_notes(p)
   if #notes > 0 then
     out[#out + 1] = "plan decisions:\n" .. table.concat(notes, "\n") .. "\n"

@@ -21,7 +21,8 @@
 # qemu-system-arm) skips the run with the reason (exit 0).
 # Environment: LUA (default lua5.4), CC (host compiler, default cc),
 # MCU_OPTS (default "-O2 -Os"), MCU_TIMEOUT (seconds per qemu run, 300),
-# MCU_TOL (largest difference of a probability from the host's, 1e-5).
+# MCU_TOL (largest difference of a probability from the host's, 1e-5),
+# OPTIMIZE (the generator's --optimize: speed, the default, or size).
 # Exit 0 when every build ran and matched the host (or on a skip), 1 otherwise.
 set -u
 
@@ -35,6 +36,7 @@ CC=${CC:-cc}
 MCU_OPTS=${MCU_OPTS:--O2 -Os}
 MCU_TIMEOUT=${MCU_TIMEOUT:-300}
 MCU_TOL=${MCU_TOL:-1e-5}
+OPTIMIZE=${OPTIMIZE:-speed}
 shapes=$here/vww.lua
 cpu="-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb"
 strict="-std=c99 -Wall -Wextra -Wpedantic -Werror"
@@ -81,7 +83,8 @@ if [ -z "$weights" ]; then
 fi
 out=$dir/out
 rm -rf -- "$out" "$dir/out-memory"
-"$LUA" "$root/gen/main.lua" --target scalar --weights "$weights" --out "$out" "$shapes" >"$dir/report.txt" 2>&1 ||
+"$LUA" "$root/gen/main.lua" --target scalar --optimize "$OPTIMIZE" --weights "$weights" --out "$out" "$shapes" \
+    >"$dir/report.txt" 2>&1 ||
     { cat "$dir/report.txt"; fail "generating $shapes failed"; }
 # The memory-first plan (every separable layer fused), for its arena only.
 "$LUA" "$root/gen/main.lua" --quiet --target scalar --optimize memory --out "$dir/out-memory" "$shapes" ||
@@ -219,7 +222,7 @@ col() { cut -f "$1" "$dir/figures.tsv" | awk -v fmt="${2:-%s}" '{ printf " " fmt
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 {
     echo "vww (examples/mcu/vww.lua: MobileNet v1 0.25, 96x96x3, 2 classes; $macs MACs, $packed parameters),"
-    echo "random weights, --target scalar, Cortex-M4F hard float on qemu-system-arm -M mps2-an386 -icount shift=0;"
+    echo "random weights, --target scalar --optimize $OPTIMIZE, Cortex-M4F hard float on qemu-system-arm -M mps2-an386 -icount shift=0;"
     echo "measured $today at commit $commit."
     echo
     printf '| |'; col 1; echo
