@@ -288,7 +288,7 @@ static const Run_par_fn Run_par[SINGLE_LAYER_COUNT] = {
 /* For every fake pool of 1 to 4 threads (more than SINGLE_MAX_THREADS run as
  * that many) and task order, and par NULL: run(par) must write `ref` bit for
  * bit and, from 2 threads on, make `calls` parallel calls. */
-static void Par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+static void Check_par(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
                       const float *ref, size_t nout, int calls)
 {
     float *out = Alloc_buf(nout);
@@ -317,7 +317,7 @@ static void Par_check(const char *what, void (*run)(void *ctx, const sg_par *par
 /* The split layers: 1 when layer i shares its bands between tasks. */
 static const int Layer_split[SINGLE_LAYER_COUNT] = { 0 };
 
-/* Par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+/* Check_par's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
 
 static void Run_layer_par(void *ctx, const sg_par *par, float *out)
@@ -372,7 +372,7 @@ START_TEST(Test_layer)
         r.packed = packed;
         r.scratch = scratch;
         r.scratch_floats = L->scratch_floats;
-        Par_check(L->name, Run_layer_par, &r, out, nout, Layer_split[_i]);
+        Check_par(L->name, Run_layer_par, &r, out, nout, Layer_split[_i]);
     }
 
     /* generic kernel, and the magnitude run for the tolerance */
@@ -410,7 +410,7 @@ START_TEST(Test_layer)
 }
 END_TEST
 
-/* Par_check's run of the whole net: single_forward_par, the arena
+/* Check_par's run of the whole net: single_forward_par, the arena
  * refilled with garbage; its canaries checked. */
 struct Forward_run { const float *in, *packed; float *arena; };
 
@@ -476,7 +476,7 @@ static void Forward_check(const float *baked)
         r.in = in;
         r.packed = use;
         r.arena = arena;
-        Par_check("single_forward_par", Run_forward_par, &r, out, nout, 0);
+        Check_par("single_forward_par", Run_forward_par, &r, out, nout, 0);
     }
 
     /* the layers one by one, each in buffers of its own; the generic chain
