@@ -205,9 +205,9 @@ test-threads:
 # Stage h: the scalar Check tests on emulated Cortex-M4F and M7, -O2 and -Os
 # (tests/mcu/README.md), for the nets of MCU_NETS (MCU_NETS=all: every test
 # net, about 30 minutes); skipped with the reason without the packages.
-MCU_NETS ?= tiny single sep_basic dw_kernels size wholenet_ops
+MCU_NETS ?= tiny single sep_basic dw_kernels size wholenet_ops examples/mcu/vww.lua
 test-mcu:
-	$(call stage,mcu,MCU_SKIP_STATUS=77 MCU_NETS="$(MCU_NETS)" tests/mcu/run.sh $(BUILD)/mcu)
+	$(call stage,mcu,MCU_SKIP_STATUS=77 MCU_STRICT=1 MCU_NETS="$(MCU_NETS)" tests/mcu/run.sh $(BUILD)/mcu)
 
 test-shapes: deps
 	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \

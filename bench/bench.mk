@@ -92,7 +92,7 @@ bench-deps:
 #     bench/mcu/layers.lua and the DS-CNN keyword-spotting net
 #     bench/mcu/dscnn.lua, a few minutes.  Skipped, exit 0, without
 #     gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm.
-MCU_SHAPES ?= bench/mcu/layers.lua bench/mcu/dscnn.lua
+MCU_SHAPES ?= bench/mcu/layers.lua bench/mcu/heldout.lua bench/mcu/dscnn.lua
 
 .PHONY: bench-mcu
 bench-mcu: deps

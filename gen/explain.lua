@@ -18,11 +18,12 @@ local function s_if(n) return n == 1 and "" or "s" end
 -- Why each target's register tiles are the size they are, from its
 -- register file and budgets (targets.lua).
 M.WHY = {}
-function M.WHY.dw(tg)
+function M.WHY.dw(tg, ur)
   if tg.dw_vec then
-    return fmt("one named accumulator per output; %d output pixels along the row share each weight load, " ..
-      "at most %d accumulators + the weight and the input within the %d single-precision registers the plan " ..
-      "assumes (Cortex-M4F/M7: s0-s31)", tg.dw_ur, tg.dw_acc, tg.regs)
+    return fmt("one named accumulator per output; %s, at most %d accumulators + the weight and the input " ..
+      "within the %d single-precision registers the plan assumes (Cortex-M4F/M7: s0-s31)",
+      ur == 1 and "one output pixel a step (--optimize size: the least code)" or
+      fmt("the %d output pixels along the row share each weight load", ur), tg.dw_acc, tg.regs)
   end
   return fmt("one %d-float %s register per %d channels; %d output pixels along the row share each weight " ..
     "register (at most %d accumulators + the kernel's weight vectors within the %d %s registers)", tg.vw, tg.reg,
@@ -30,9 +31,9 @@ function M.WHY.dw(tg)
 end
 -- The depthwise channel tiles of the scalar fallback (dw_tile.c.in).
 function M.WHY.dw_channels(tg)
-  return fmt("%d named accumulators: with the current weight and input they fit the %d single-precision " ..
-    "registers of Cortex-M4F/M7 FPUs, and compilers vectorize the %d tap statements where SIMD exists",
-    tg.dw_acc, tg.regs, tg.dw_acc)
+  local acc = tg.ch_acc or tg.dw_acc
+  return fmt("at most %d named accumulators: with a tap's inputs and weights they fit the %d single-precision " ..
+    "registers of Cortex-M4F/M7 FPUs, and compilers vectorize the tap statements where SIMD exists", acc, tg.regs)
 end
 function M.WHY.pw(tg)
   if not tg.simd then
@@ -71,8 +72,8 @@ function M.dw_tile(st)
   local w, C, mult = st.tile_why, st.C, st.mult
   local tg = targets[st.target]
   if st.simd and tg.dw_vec then
-    return fmt("1 channel (x multiplier %d = %d accumulator%s) x %d output pixels per tile (%s); C = %d: " ..
-      "%d tiles", mult, mult, s_if(mult), w.ur, M.WHY.dw(tg), C, w.nfull)
+    return fmt("1 channel (x multiplier %d = %d accumulator%s) x %d output pixel%s per tile (%s); C = %d: " ..
+      "%d tiles", mult, mult, s_if(mult), w.ur, s_if(w.ur), M.WHY.dw(tg, w.ur), C, w.nfull)
   end
   if st.simd then
     return fmt("%d input channel%s (x multiplier %d = %d outputs, %d vector%s of %d) per tile, %d output " ..
@@ -636,7 +637,8 @@ function M.code_line(p, code)
     return s .. fmt("; --optimize size (%d pixel%s a depthwise or conv tile, border budget %d lines) against " ..
       "%d lines with --optimize speed", tg.dw_ur, s_if(tg.dw_ur), tg.border_budget, code.speed_lines)
   end
-  return s .. "; --optimize size writes less (make bench-mcu measures the bytes)"
+  if tg.simd then return s .. " (lines, not bytes)" end
+  return s .. " (lines, not bytes: make bench-mcu measures the bytes on a Cortex-M4F); --optimize size writes less"
 end
 
 -- The report's register line: what the scalar target's tiles assume of
@@ -644,10 +646,12 @@ end
 function M.register_line(p)
   local tg = targets.get(p.target, p.optimize)
   if tg.simd then return nil end
-  return fmt("registers: tiles sized for %d single-precision FPU registers (Cortex-M4F/M7: s0-s31): depthwise " ..
-    "and conv tiles of %d output pixel%s x one channel's outputs (at most %d accumulators), projection tiles of " ..
-    "%d pixels x %d channels, every accumulator a named float; a core with 16 registers spills some",
-    tg.regs, tg.dw_ur, s_if(tg.dw_ur), tg.dw_acc, tg.pw_mr, tg.pw_nr)
+  local cur = math.min(tg.dw_ur, math.floor(tg.dw_acc / 4))
+  return fmt("registers: tiles sized for %d single-precision FPU registers (Cortex-M4F/M7: s0-s31), every " ..
+    "accumulator a named float: depthwise tiles of %d output pixel%s x one channel's outputs (at most %d " ..
+    "accumulators; multipliers beyond 4: channel tiles of at most %d), conv tiles of %d pixel%s x 4 output " ..
+    "channels, projection tiles of %d pixels x %d channels; a core with 16 registers spills some",
+    tg.regs, tg.dw_ur, s_if(tg.dw_ur), tg.dw_acc, tg.ch_acc, cur, s_if(cur), tg.pw_mr, tg.pw_nr)
 end
 
 -- The report's memory lines for net plan `plan` (one chain: plan.arena),

@@ -24,7 +24,7 @@ function M.borders(tg, st)
   -- region repeats its taps (and ~12 lines of set-up and store) once per
   -- kind of channel tile (one, or two with a tail); a multiplier makes taps
   -- 4 lines
-  local ntiles = (st.C % min(st.C, max(1, floor(tg.dw_acc / st.mult))) == 0) and 1 or 2
+  local ntiles = (st.C % min(st.C, max(1, floor((tg.ch_acc or tg.dw_acc) / st.mult))) == 0) and 1 or 2
   local per_tap = st.tap_lines or (st.mult > 1 and 4 or 1)
   local lines = (axes.count_taps(rows) * axes.count_taps(cols) * per_tap + 12 * #rows * #cols) * ntiles
   local full = (st.kh * st.kw * per_tap + 12) * ntiles
@@ -51,7 +51,8 @@ end
 -- Scalar channel tiles: as many channels as fill tg.dw_acc accumulators
 -- (templates/scalar/dw_tile.c.in: one output pixel a step).
 local function scalar_tiles(tg, C, mult)
-  local ct = mult >= tg.dw_acc and 1 or max(1, floor(tg.dw_acc / mult))
+  local acc = tg.ch_acc or tg.dw_acc
+  local ct = mult >= acc and 1 or max(1, floor(acc / mult))
   ct = min(ct, C)
   local nfull = floor(C / ct)
   local tail = C - nfull * ct

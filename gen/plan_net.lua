@@ -46,7 +46,7 @@ end
 -- conv's packing: per group, per panel [bias nr_pad][kh*kw taps][cin_g][nr_pad]
 -- (nr_pad: whole vectors in vector code), the tail panel likewise.
 function M.conv_packing(tg, st)
-  local VW = st.simd and tg.vw or 1
+  local VW = st.simd and (st.isa or tg).vw or 1
   local cin_g = util.idiv(st.C, st.groups)
   local taps = st.kh * st.kw * cin_g
   local nr_pad, nt_pad = util.ceil_div(st.nr, VW) * VW, util.ceil_div(st.ntail, VW) * VW

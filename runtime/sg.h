@@ -26,16 +26,20 @@
 #endif
 
 /* SG_MADD(acc, a, b): acc + a * b, the multiply-add of the generated scalar
- * kernels.  With GCC on a core that has a fused multiply-add instruction
- * (GCC says so with __FP_FAST_FMAF: Cortex-M4F, M7, M33 with an FPU, every
- * AArch64 core, x86 built with -mfma) it is that instruction, one
- * rounding, whatever -std and -ffp-contract the product is compiled with
- * (GCC's -std=c99 turns contraction off).  Elsewhere it is the plain
- * expression: Clang contracts it where it judges fusing pays (its builtin
- * would be a call to fmaf on Cortex-M, where LLVM counts VFMA's 3 cycles
- * against VMUL's and VADD's 1 each; -ffp-contract=fast makes it fuse).
- * Either is within the generated test's tolerance. */
+ * kernels: the core's fused multiply-add instruction (one rounding) where
+ * it has one, whatever -std and -ffp-contract the product is compiled with
+ * (GCC's -std=c99 turns contraction off).
+ * - GCC: where __FP_FAST_FMAF says fmaf is an instruction (Cortex-M4F, M7,
+ *   M33 with an FPU, AArch64, x86 with -mfma).
+ * - Clang on ARM with an FMA unit (__ARM_FEATURE_FMA): on AArch64, and on
+ *   32-bit ARM with -fno-math-errno (__NO_MATH_ERRNO__); bare-metal Clang
+ *   assumes math-errno by default and would call fmaf for the builtin.
+ * - Elsewhere the plain expression, which Clang contracts where it fuses
+ *   (x86 with -mfma) and GCC at -Os may turn into VMLA.
+ * Fused or not, results are within the generated test's tolerance. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__FP_FAST_FMAF)
+#define SG_MADD(acc, a, b) __builtin_fmaf((a), (b), (acc))
+#elif defined(__clang__) && defined(__ARM_FEATURE_FMA) && (defined(__aarch64__) || defined(__NO_MATH_ERRNO__))
 #define SG_MADD(acc, a, b) __builtin_fmaf((a), (b), (acc))
 #else
 #define SG_MADD(acc, a, b) ((acc) + (a) * (b))

@@ -4983,9 +4983,9 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x64
  *   tile: no avx2 specialization for this stage (multiplier 64: lcm(8, 64)/8 = 8 vectors per tile
  *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 64 = 64 accumulators per tile (16 named accumulators: with the current weight
- *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
- *       vectorize the 16 tap statements where SIMD exists); C = 1: 1 full tile, no tail
+ *       multiplier 64 = 64 accumulators per tile (at most 8 named accumulators: with a tap's
+ *       inputs and weights they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and
+ *       compilers vectorize the tap statements where SIMD exists); C = 1: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -11308,9 +11308,9 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 2x2x128
  *   tile: no avx2 specialization for this stage (multiplier 64: lcm(8, 64)/8 = 8 vectors per tile
  *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
- *       multiplier 64 = 64 accumulators per tile (16 named accumulators: with the current weight
- *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
- *       vectorize the 16 tap statements where SIMD exists); C = 2: 2 full tiles, no tail
+ *       multiplier 64 = 64 accumulators per tile (at most 8 named accumulators: with a tap's
+ *       inputs and weights they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and
+ *       compilers vectorize the tap statements where SIMD exists); C = 2: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 112
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)

@@ -5787,40 +5787,22 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 18x16x24
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..17 x cols 0..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 18; ++vy) {
         for (int vx = 0; vx < 16; ++vx) {
-            {
-                const int ib = 432 * vy + 24 * vx;
-                const int ob = 384 * vy + 24 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 48] > acc[j] ? in[ib + j + 48] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 432] > acc[j] ? in[ib + j + 432] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 456] > acc[j] ? in[ib + j + 456] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 480] > acc[j] ? in[ib + j + 480] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 864] > acc[j] ? in[ib + j + 864] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 888] > acc[j] ? in[ib + j + 888] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 912] > acc[j] ? in[ib + j + 912] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
-                    float v = acc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 432 * vy + 24 * vx + 16;
-                const int ob = 384 * vy + 24 * vx + 16;
+            for (int ct = 0; ct < 3; ++ct) {
+                const int ib = 432 * vy + 24 * vx + 8 * ct;
+                const int ob = 384 * vy + 24 * vx + 8 * ct;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
@@ -5850,7 +5832,7 @@ void threads_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void threads_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_16c1p(in, out);
+    Pool_mp_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }

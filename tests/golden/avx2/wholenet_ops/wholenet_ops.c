@@ -21729,31 +21729,31 @@ static void Run_cstaged(const float *in, const float *skip, float *out, const fl
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 7x7x20
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp3s2, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp3s2, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp3s2_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
         for (int vx = 0; vx < 6; ++vx) {
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 320] > acc[j] ? in[ib + j + 320] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 320] > acc[j] ? in[ib + j + 320] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21780,15 +21780,15 @@ static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 6;
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21811,20 +21811,20 @@ static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
     /* rows 1..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
         for (int vx = 0; vx < 6; ++vx) {
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240] > acc[j] ? in[ib + j - 240] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 320] > acc[j] ? in[ib + j + 320] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240] > acc[j] ? in[ib + j - 240] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 320] > acc[j] ? in[ib + j + 320] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21853,17 +21853,17 @@ static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 6;
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 280] > acc[j] ? in[ib + j + 280] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 300] > acc[j] ? in[ib + j + 300] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21889,17 +21889,17 @@ static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 6;
         for (int vx = 0; vx < 6; ++vx) {
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240] > acc[j] ? in[ib + j - 240] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240] > acc[j] ? in[ib + j - 240] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 40] > acc[j] ? in[ib + j + 40] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21926,15 +21926,15 @@ static void Pool_mp3s2_16c1p(const float *restrict in, float *restrict out)
         const int vy = 6;
         {
             const int vx = 6;
-            {
-                const int ib = 560 * vy + 40 * vx;
-                const int ob = 140 * vy + 20 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 560 * vy + 40 * vx + 8 * ct;
+                const int ob = 140 * vy + 20 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 280]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 260] > acc[j] ? in[ib + j - 260] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 20] > acc[j] ? in[ib + j + 20] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -21966,7 +21966,7 @@ void wholenet_ops_mp3s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp3s2: runs its stage */
 void wholenet_ops_mp3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp3s2_16c1p(in, out);
+    Pool_mp3s2_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -21994,15 +21994,15 @@ static void Run_mp3s2(const float *in, const float *skip, float *out, const floa
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x4x11
- *   tile: 11 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap2, stage 1 (average pool 2x2): tile 11c1p, 11 channels x 1 pixel (scalar code) */
-static void Pool_ap2_11c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap2, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap2_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
@@ -22010,12 +22010,26 @@ static void Pool_ap2_11c1p(const float *restrict in, float *restrict out)
             {
                 const int ib = 198 * vy + 22 * vx;
                 const int ob = 44 * vy + 11 * vx;
-                float acc[11];
-                for (int j = 0; j < 11; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 11; ++j) acc[j] += in[ib + j + 11]; /* cell 0,1 */
-                for (int j = 0; j < 11; ++j) acc[j] += in[ib + j + 99]; /* cell 1,0 */
-                for (int j = 0; j < 11; ++j) acc[j] += in[ib + j + 110]; /* cell 1,1 */
-                for (int j = 0; j < 11; ++j) {
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 11]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 99]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 110]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
+                    float v = acc[j] / 4.000000000e+00f;
+                    v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
+                    out[ob + j] = v;
+                }
+            }
+            {
+                const int ib = 198 * vy + 22 * vx + 8;
+                const int ob = 44 * vy + 11 * vx + 8;
+                float acc[3];
+                for (int j = 0; j < 3; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
+                for (int j = 0; j < 3; ++j) acc[j] += in[ib + j + 11]; /* cell 0,1 */
+                for (int j = 0; j < 3; ++j) acc[j] += in[ib + j + 99]; /* cell 1,0 */
+                for (int j = 0; j < 3; ++j) acc[j] += in[ib + j + 110]; /* cell 1,1 */
+                for (int j = 0; j < 3; ++j) {
                     float v = acc[j] / 4.000000000e+00f;
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -22035,7 +22049,7 @@ void wholenet_ops_ap2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap2: runs its stage */
 void wholenet_ops_ap2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap2_11c1p(in, out);
+    Pool_ap2_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -22063,30 +22077,30 @@ static void Run_ap2(const float *in, const float *skip, float *out, const float 
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 3x3 -> 7x7x16
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap3cp, stage 1 (average pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, const float *restrict res)
+/* scalar/pool.c.in: layer ap3cp, stage 1 (average pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap3cp_8c1p(const float *restrict in, float *restrict out, const float *restrict res)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22098,17 +22112,17 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
     {
         const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22121,15 +22135,15 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
         const int vy = 0;
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22141,17 +22155,17 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22162,20 +22176,20 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22187,17 +22201,17 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22210,15 +22224,15 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
         const int vy = 6;
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22230,17 +22244,17 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
     {
         const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22253,15 +22267,15 @@ static void Pool_ap3cp_16c1p(const float *restrict in, float *restrict out, cons
         const int vy = 6;
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -22281,7 +22295,7 @@ void wholenet_ops_ap3cp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap3cp: runs its stage */
 void wholenet_ops_ap3cp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap3cp_16c1p(in, out, in);
+    Pool_ap3cp_8c1p(in, out, in);
     (void)packed;
     (void)scratch;
 }
@@ -22309,30 +22323,30 @@ static void Run_ap3cp(const float *in, const float *skip, float *out, const floa
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 3x3 -> 7x7x16
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap3tf, stage 1 (average pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap3tf, stage 1 (average pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap3tf_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 4.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22343,17 +22357,17 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 6.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22365,15 +22379,15 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 4.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22384,17 +22398,17 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 6.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22404,20 +22418,20 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 128]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 9.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22428,17 +22442,17 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 6; ++vy) {
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 96]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 112]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 6.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22450,15 +22464,15 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
         const int vy = 6;
         {
             const int vx = 0;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 4.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22469,17 +22483,17 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 96]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 16]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 6.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22491,15 +22505,15 @@ static void Pool_ap3tf_16c1p(const float *restrict in, float *restrict out)
         const int vy = 6;
         {
             const int vx = 6;
-            {
-                const int ib = 112 * vy + 16 * vx;
-                const int ob = 112 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 112 * vy + 16 * vx + 8 * ct;
+                const int ob = 112 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 128]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 112]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] += in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j] / 4.000000000e+00f;
                     out[ob + j] = v;
                 }
@@ -22518,7 +22532,7 @@ void wholenet_ops_ap3tf_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap3tf: runs its stage */
 void wholenet_ops_ap3tf(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap3tf_16c1p(in, out);
+    Pool_ap3tf_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }

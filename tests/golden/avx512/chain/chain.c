@@ -4538,30 +4538,30 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 15x14x16
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4572,17 +4572,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4594,15 +4594,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4613,17 +4613,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4633,20 +4633,20 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4657,17 +4657,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4679,15 +4679,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4698,17 +4698,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4720,15 +4720,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4747,7 +4747,7 @@ void chain_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void chain_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_16c1p(in, out);
+    Pool_mp_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -12093,36 +12093,22 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x3x24
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_ap_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..2: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 336 * vy + 48 * vx;
-                const int ob = 72 * vy + 24 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 168]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 192]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
-                    float v = acc[j] / 4.000000000e+00f;
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 336 * vy + 48 * vx + 16;
-                const int ob = 72 * vy + 24 * vx + 16;
+            for (int ct = 0; ct < 3; ++ct) {
+                const int ib = 336 * vy + 48 * vx + 8 * ct;
+                const int ob = 72 * vy + 24 * vx + 8 * ct;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
@@ -12148,7 +12134,7 @@ void chain_ap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap: runs its stage */
 void chain_ap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap_16c1p(in, out);
+    Pool_ap_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -712,10 +712,10 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 2x2 -> 1x1x10
  *   tile: no avx512 specialization for this stage (multiplier 5: lcm(16, 5)/16 = 5 vectors per
- *       tile exceeds the 4 this target's tile allows): portable scalar code. 2 input channels x
- *       multiplier 5 = 10 accumulators per tile (16 named accumulators: with the current weight
- *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
- *       vectorize the 16 tap statements where SIMD exists); C = 2: 1 full tile, no tail
+ *       tile exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
+ *       multiplier 5 = 5 accumulators per tile (at most 8 named accumulators: with a tap's inputs
+ *       and weights they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and
+ *       compilers vectorize the tap statements where SIMD exists); C = 2: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 12 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -724,8 +724,8 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  *   dw_w [2][2][10], dw_b [10]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 10c1p, 10 channels x 1 pixel (scalar code) */
-static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_dw_none_m5_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)in; (void)w; /* no tap meets the input, no bias */
     /* rows 0 x cols 0: kernel rows none, cols none */
@@ -733,18 +733,13 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ob = 10 * vy + 10 * vx;
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ob = 10 * vy + 10 * vx + 5 * ct;
                 float vacc0 = 0.0f;
                 float vacc1 = 0.0f;
                 float vacc2 = 0.0f;
                 float vacc3 = 0.0f;
                 float vacc4 = 0.0f;
-                float vacc5 = 0.0f;
-                float vacc6 = 0.0f;
-                float vacc7 = 0.0f;
-                float vacc8 = 0.0f;
-                float vacc9 = 0.0f;
                 {
                     float v = vacc0;
                     out[ob] = v;
@@ -765,26 +760,6 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
                     float v = vacc4;
                     out[ob + 4] = v;
                 }
-                {
-                    float v = vacc5;
-                    out[ob + 5] = v;
-                }
-                {
-                    float v = vacc6;
-                    out[ob + 6] = v;
-                }
-                {
-                    float v = vacc7;
-                    out[ob + 7] = v;
-                }
-                {
-                    float v = vacc8;
-                    out[ob + 8] = v;
-                }
-                {
-                    float v = vacc9;
-                    out[ob + 9] = v;
-                }
             }
         }
     }
@@ -793,11 +768,11 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
 /* layer.c.in: layer dw_none_m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 {
-    {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
+    for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 5 * ct;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 10; ++j) d[10 * k + j] = w->dw_w[10 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j] = w->dw_w[10 * k + o0 + j];
         }
     }
 }
@@ -805,7 +780,7 @@ void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_none_m5: runs its stage */
 void no_taps_dw_none_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_none_m5_10c1p(in, out, packed);
+    Dw_dw_none_m5_5c1p(in, out, packed);
     (void)scratch;
 }
 

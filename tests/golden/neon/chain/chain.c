@@ -4934,30 +4934,30 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 15x14x16
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4968,17 +4968,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4990,15 +4990,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5009,17 +5009,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5029,20 +5029,20 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5053,17 +5053,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5075,15 +5075,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5094,17 +5094,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5116,15 +5116,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -5143,7 +5143,7 @@ void chain_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void chain_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_16c1p(in, out);
+    Pool_mp_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -8329,7 +8329,7 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1), 4 groups
  * act relu6, bias yes, residual: the layer's input
  * MACs 72576 (standard convolution: 290304, 4.0x fewer), parameters 1320
- * packed weights 1760 floats, scratch 0 floats
+ * packed weights 1320 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 8x7x24
  *   tile: 4 output channels x 4 pixels a step (scalar code: panels not whole vectors, no masks);
@@ -8350,20 +8350,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8375,10 +8375,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8390,10 +8390,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8405,10 +8405,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8419,44 +8419,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8466,8 +8466,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8477,8 +8477,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8488,8 +8488,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8498,17 +8498,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -8521,32 +8521,32 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8579,10 +8579,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8615,10 +8615,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8651,10 +8651,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8687,10 +8687,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8723,10 +8723,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8758,134 +8758,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8910,8 +8910,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8936,8 +8936,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8962,8 +8962,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8988,8 +8988,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9014,8 +9014,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9039,59 +9039,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -9100,20 +9100,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 5;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9125,10 +9125,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9140,10 +9140,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9155,10 +9155,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9170,10 +9170,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9185,10 +9185,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9199,44 +9199,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9246,8 +9246,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9257,8 +9257,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9268,8 +9268,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9279,8 +9279,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9290,8 +9290,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9300,17 +9300,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -9323,20 +9323,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9348,10 +9348,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9363,10 +9363,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9378,10 +9378,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9392,44 +9392,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9439,8 +9439,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9450,8 +9450,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9461,8 +9461,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9471,17 +9471,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -9493,20 +9493,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9518,10 +9518,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9533,10 +9533,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9548,10 +9548,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9563,10 +9563,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9578,10 +9578,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9592,44 +9592,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9639,8 +9639,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9650,8 +9650,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9661,8 +9661,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9672,8 +9672,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9683,8 +9683,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9693,17 +9693,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -9715,32 +9715,32 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9773,10 +9773,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9809,10 +9809,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9845,10 +9845,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9881,10 +9881,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9917,10 +9917,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9953,10 +9953,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9989,10 +9989,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10025,10 +10025,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10060,134 +10060,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10212,8 +10212,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10238,8 +10238,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10264,8 +10264,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10290,8 +10290,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10316,8 +10316,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10342,8 +10342,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10368,8 +10368,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10394,8 +10394,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10419,59 +10419,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -10480,20 +10480,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 5;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10505,10 +10505,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10520,10 +10520,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10535,10 +10535,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10550,10 +10550,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10565,10 +10565,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10580,10 +10580,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10595,10 +10595,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10610,10 +10610,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10624,44 +10624,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10671,8 +10671,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10682,8 +10682,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10693,8 +10693,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10704,8 +10704,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10715,8 +10715,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10726,8 +10726,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10737,8 +10737,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10748,8 +10748,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10758,17 +10758,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -10780,20 +10780,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10805,10 +10805,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10820,10 +10820,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10835,10 +10835,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10850,10 +10850,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10865,10 +10865,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10879,44 +10879,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10926,8 +10926,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10937,8 +10937,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10948,8 +10948,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10959,8 +10959,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10970,8 +10970,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10980,17 +10980,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -11003,20 +11003,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 0;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11028,10 +11028,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11043,10 +11043,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11058,10 +11058,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11072,44 +11072,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11119,8 +11119,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11130,8 +11130,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11141,8 +11141,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11151,17 +11151,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -11174,32 +11174,32 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 1;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11232,10 +11232,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11268,10 +11268,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11304,10 +11304,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11340,10 +11340,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11376,10 +11376,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11411,134 +11411,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11563,8 +11563,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11589,8 +11589,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11615,8 +11615,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11641,8 +11641,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11667,8 +11667,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11692,59 +11692,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -11753,20 +11753,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 5;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11778,10 +11778,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11793,10 +11793,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11808,10 +11808,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11823,10 +11823,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11838,10 +11838,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11852,44 +11852,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11899,8 +11899,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11910,8 +11910,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11921,8 +11921,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11932,8 +11932,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11943,8 +11943,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11953,17 +11953,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -11976,20 +11976,20 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
             const int vx = 6;
             for (int g = 0; g < 4; ++g) {
                 {
-                    const float *restrict vw = w + 440 * g;
+                    const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12001,10 +12001,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12016,10 +12016,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12031,10 +12031,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12045,44 +12045,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
-                    const float *restrict vw = w + 440 * g + 220;
+                    const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12092,8 +12092,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12103,8 +12103,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12114,8 +12114,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -12124,17 +12124,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -12147,7 +12147,7 @@ void chain_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            float *restrict d = packed + 440 * g;
+            float *restrict d = packed + 330 * g;
             const int o0 = 6 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->conv_b[o0 + j];
             for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
@@ -12157,13 +12157,11 @@ void chain_g3_pack(const sg_weights *w, float *packed)
     }
     for (int g = 0; g < 4; ++g) {
         {
-            float *restrict d = packed + 440 * g + 220;
+            float *restrict d = packed + 330 * g + 220;
             const int o0 = 6 * g + 4;
             for (int j = 0; j < 2; ++j) d[j] = w->conv_b[o0 + j];
-            for (int j = 2; j < 4; ++j) d[j] = 0.0f;
             for (int t = 0; t < 54; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 2; ++j) d[4 * t + j + 4] = w->conv_w[54 * o0 + 54 * j + t];
-                for (int j = 2; j < 4; ++j) d[4 * t + j + 4] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[2 * t + j + 2] = w->conv_w[54 * o0 + 54 * j + t];
             }
         }
     }
@@ -13152,36 +13150,22 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x3x24
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_ap_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..2: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 336 * vy + 48 * vx;
-                const int ob = 72 * vy + 24 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 168]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 192]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
-                    float v = acc[j] / 4.000000000e+00f;
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 336 * vy + 48 * vx + 16;
-                const int ob = 72 * vy + 24 * vx + 16;
+            for (int ct = 0; ct < 3; ++ct) {
+                const int ib = 336 * vy + 48 * vx + 8 * ct;
+                const int ob = 72 * vy + 24 * vx + 8 * ct;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
@@ -13207,7 +13191,7 @@ void chain_ap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap: runs its stage */
 void chain_ap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap_16c1p(in, out);
+    Pool_ap_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -13842,7 +13826,7 @@ const sg_layer chain_layers[CHAIN_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
         .macs = 72576LL, .params = 1320LL,
-        .packed_floats = 1760, .scratch_floats = 0,
+        .packed_floats = 1320, .scratch_floats = 0,
         .pack = chain_g3_pack, .run = Run_g3
     },
     {
@@ -13967,13 +13951,13 @@ void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed)
         Q2_W = 4272,      /* the packed weights of q2 */
         P2_W = 7824,      /* the packed weights of p2 */
         G3_W = 9584,      /* the packed weights of g3 */
-        E4_W = 11344,     /* the packed weights of e4 */
-        S4_W = 12544,     /* the packed weights of s4 */
-        AP_W = 14208,     /* the packed weights of ap */
-        GAP_W = 14208,    /* the packed weights of gap */
-        FC1_W = 14208,    /* the packed weights of fc1 */
-        FC2_W = 15216,    /* the packed weights of fc2 */
-        PROB_W = 15632,   /* the packed weights of prob */
+        E4_W = 10912,     /* the packed weights of e4 */
+        S4_W = 12112,     /* the packed weights of s4 */
+        AP_W = 13776,     /* the packed weights of ap */
+        GAP_W = 13776,    /* the packed weights of gap */
+        FC1_W = 13776,    /* the packed weights of fc1 */
+        FC2_W = 14784,    /* the packed weights of fc2 */
+        PROB_W = 15200,   /* the packed weights of prob */
     };
     chain_stem_pack(&w[0], packed);
     chain_mp_pack(&w[1], packed + MP_W);
@@ -13988,15 +13972,16 @@ void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed)
     chain_p2_pack(&w[8], packed + P2_W);
     for (int k = 9576; k < 9584; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after p2's weights */
     chain_g3_pack(&w[9], packed + G3_W);
+    for (int k = 10904; k < 10912; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after g3's weights */
     chain_e4_pack(&w[10], packed + E4_W);
     chain_s4_pack(&w[11], packed + S4_W);
-    for (int k = 14200; k < 14208; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after s4's weights */
+    for (int k = 13768; k < 13776; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after s4's weights */
     chain_ap_pack(&w[12], packed + AP_W);
     chain_gap_pack(&w[13], packed + GAP_W);
     chain_fc1_pack(&w[14], packed + FC1_W);
-    for (int k = 15208; k < 15216; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc1's weights */
+    for (int k = 14776; k < 14784; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc1's weights */
     chain_fc2_pack(&w[15], packed + FC2_W);
-    for (int k = 15626; k < 15632; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc2's weights */
+    for (int k = 15194; k < 15200; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after fc2's weights */
     chain_prob_pack(&w[16], packed + PROB_W);
 }
 
@@ -14025,20 +14010,20 @@ void chain_forward(const float *in, float *out, const float *packed, float *aren
         P2_OUT = 4032,        /* the output of p2 */
         G3_W = 9584,          /* the packed weights of g3 */
         G3_OUT = 5376,        /* the output of g3 */
-        E4_W = 11344,         /* the packed weights of e4 */
+        E4_W = 10912,         /* the packed weights of e4 */
         E4_OUT = 0,           /* the output of e4 */
-        S4_W = 12544,         /* the packed weights of s4 */
+        S4_W = 12112,         /* the packed weights of s4 */
         S4_OUT = 6720,        /* the output of s4 */
         S4_SCRATCH = 2688,    /* the scratch of s4 */
-        AP_W = 14208,         /* the packed weights of ap */
+        AP_W = 13776,         /* the packed weights of ap */
         AP_OUT = 0,           /* the output of ap */
-        GAP_W = 14208,        /* the packed weights of gap */
+        GAP_W = 13776,        /* the packed weights of gap */
         GAP_OUT = 288,        /* the output of gap */
-        FC1_W = 14208,        /* the packed weights of fc1 */
+        FC1_W = 13776,        /* the packed weights of fc1 */
         FC1_OUT = 0,          /* the output of fc1 */
-        FC2_W = 15216,        /* the packed weights of fc2 */
+        FC2_W = 14784,        /* the packed weights of fc2 */
         FC2_OUT = 48,         /* the output of fc2 */
-        PROB_W = 15632,       /* the packed weights of prob */
+        PROB_W = 15200,       /* the packed weights of prob */
     };
     chain_stem(in, arena + STEM_OUT, packed, NULL);
     chain_mp(arena + STEM_OUT, arena + MP_OUT, packed + MP_W, NULL);
@@ -14084,20 +14069,20 @@ void chain_forward_par(const float *in, float *out, const float *packed, float *
         P2_OUT = 4032,        /* the output of p2 */
         G3_W = 9584,          /* the packed weights of g3 */
         G3_OUT = 5376,        /* the output of g3 */
-        E4_W = 11344,         /* the packed weights of e4 */
+        E4_W = 10912,         /* the packed weights of e4 */
         E4_OUT = 0,           /* the output of e4 */
-        S4_W = 12544,         /* the packed weights of s4 */
+        S4_W = 12112,         /* the packed weights of s4 */
         S4_OUT = 6720,        /* the output of s4 */
         S4_SCRATCH = 2688,    /* the scratch of s4 */
-        AP_W = 14208,         /* the packed weights of ap */
+        AP_W = 13776,         /* the packed weights of ap */
         AP_OUT = 0,           /* the output of ap */
-        GAP_W = 14208,        /* the packed weights of gap */
+        GAP_W = 13776,        /* the packed weights of gap */
         GAP_OUT = 288,        /* the output of gap */
-        FC1_W = 14208,        /* the packed weights of fc1 */
+        FC1_W = 13776,        /* the packed weights of fc1 */
         FC1_OUT = 0,          /* the output of fc1 */
-        FC2_W = 15216,        /* the packed weights of fc2 */
+        FC2_W = 14784,        /* the packed weights of fc2 */
         FC2_OUT = 48,         /* the output of fc2 */
-        PROB_W = 15632,       /* the packed weights of prob */
+        PROB_W = 15200,       /* the packed weights of prob */
     };
     (void)par;
     chain_stem(in, arena + STEM_OUT, packed, NULL);

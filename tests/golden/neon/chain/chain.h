@@ -143,7 +143,7 @@ void chain_p2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define CHAIN_G3_OUT_H 8
 #define CHAIN_G3_OUT_W 7
 #define CHAIN_G3_OUT_C 24
-#define CHAIN_G3_PACKED_FLOATS 1760
+#define CHAIN_G3_PACKED_FLOATS 1320
 #define CHAIN_G3_SCRATCH_FLOATS 0
 void chain_g3_pack(const sg_weights *w, float *packed);
 void chain_g3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
@@ -252,7 +252,7 @@ void chain_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define CHAIN_OUT_H 1
 #define CHAIN_OUT_W 1
 #define CHAIN_OUT_C 10
-#define CHAIN_PACKED_FLOATS 15632
+#define CHAIN_PACKED_FLOATS 15200
 #define CHAIN_ARENA_FLOATS 19152
 void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed);
 void chain_forward(const float *in, float *out, const float *packed, float *arena);

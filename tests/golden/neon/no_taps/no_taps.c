@@ -925,10 +925,10 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 2x2 -> 1x1x10
  *   tile: no neon specialization for this stage (multiplier 5: lcm(4, 5)/4 = 5 vectors per tile
- *       exceeds the 4 this target's tile allows): portable scalar code. 2 input channels x
- *       multiplier 5 = 10 accumulators per tile (16 named accumulators: with the current weight
- *       and input they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and compilers
- *       vectorize the 16 tap statements where SIMD exists); C = 2: 1 full tile, no tail
+ *       exceeds the 4 this target's tile allows): portable scalar code. 1 input channel x
+ *       multiplier 5 = 5 accumulators per tile (at most 8 named accumulators: with a tap's inputs
+ *       and weights they fit the 32 single-precision registers of Cortex-M4F/M7 FPUs, and
+ *       compilers vectorize the tap statements where SIMD exists); C = 2: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 12 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -937,8 +937,8 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  *   dw_w [2][2][10], dw_b [10]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 10c1p, 10 channels x 1 pixel (scalar code) */
-static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_dw_none_m5_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)in; (void)w; /* no tap meets the input, no bias */
     /* rows 0 x cols 0: kernel rows none, cols none */
@@ -946,18 +946,13 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ob = 10 * vy + 10 * vx;
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ob = 10 * vy + 10 * vx + 5 * ct;
                 float vacc0 = 0.0f;
                 float vacc1 = 0.0f;
                 float vacc2 = 0.0f;
                 float vacc3 = 0.0f;
                 float vacc4 = 0.0f;
-                float vacc5 = 0.0f;
-                float vacc6 = 0.0f;
-                float vacc7 = 0.0f;
-                float vacc8 = 0.0f;
-                float vacc9 = 0.0f;
                 {
                     float v = vacc0;
                     out[ob] = v;
@@ -978,26 +973,6 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
                     float v = vacc4;
                     out[ob + 4] = v;
                 }
-                {
-                    float v = vacc5;
-                    out[ob + 5] = v;
-                }
-                {
-                    float v = vacc6;
-                    out[ob + 6] = v;
-                }
-                {
-                    float v = vacc7;
-                    out[ob + 7] = v;
-                }
-                {
-                    float v = vacc8;
-                    out[ob + 8] = v;
-                }
-                {
-                    float v = vacc9;
-                    out[ob + 9] = v;
-                }
             }
         }
     }
@@ -1006,11 +981,11 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
 /* layer.c.in: layer dw_none_m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 {
-    {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
+    for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 5 * ct;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 10; ++j) d[10 * k + j] = w->dw_w[10 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j] = w->dw_w[10 * k + o0 + j];
         }
     }
 }
@@ -1018,7 +993,7 @@ void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_none_m5: runs its stage */
 void no_taps_dw_none_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_none_m5_10c1p(in, out, packed);
+    Dw_dw_none_m5_5c1p(in, out, packed);
     (void)scratch;
 }
 
@@ -1116,7 +1091,7 @@ static void Run_conv_rows(const float *in, const float *skip, float *out, const 
  * kernel 2x2, stride 1x1, dilation 2x2, padding explicit (top 1, left 1, bottom 1, right 1)
  * act none, bias yes
  * MACs 24, parameters 27
- * packed weights 36 floats, scratch 0 floats
+ * packed weights 27 floats, scratch 0 floats
  *
  * stage 1: convolution 2x2 -> 1x1x3
  *   tile: 3 output channels x 5 pixels a step (scalar code: panels not whole vectors, no masks);
@@ -1140,20 +1115,20 @@ static void Conv_conv_none_3c5p(const float *restrict in, float *restrict out, c
                 {
                     const float *restrict vw = w;
                     const int ob = 3 * vy + 3 * vx;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
                     {
                         float vo = vacc0x0;
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                 }
             }
@@ -1169,10 +1144,8 @@ void no_taps_conv_none_pack(const sg_weights *w, float *packed)
             float *restrict d = packed;
             const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->conv_b[o0 + j];
-            d[3] = 0.0f;
             for (int t = 0; t < 8; ++t) {   /* tap (i, j) and input channel s: t = (i * kw + j) * cin_g + s */
-                for (int j = 0; j < 3; ++j) d[4 * t + j + 4] = w->conv_w[8 * o0 + 8 * j + t];
-                d[4 * t + 7] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[3 * t + j + 3] = w->conv_w[8 * o0 + 8 * j + t];
             }
         }
     }
@@ -1287,7 +1260,7 @@ const sg_layer no_taps_layers[NO_TAPS_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 24LL, .params = 27LL,
-        .packed_floats = 36, .scratch_floats = 0,
+        .packed_floats = 27, .scratch_floats = 0,
         .pack = no_taps_conv_none_pack, .run = Run_conv_none
     },
 };

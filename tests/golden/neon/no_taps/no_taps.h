@@ -91,7 +91,7 @@ void no_taps_conv_rows_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define NO_TAPS_CONV_NONE_OUT_H 1
 #define NO_TAPS_CONV_NONE_OUT_W 1
 #define NO_TAPS_CONV_NONE_OUT_C 3
-#define NO_TAPS_CONV_NONE_PACKED_FLOATS 36
+#define NO_TAPS_CONV_NONE_PACKED_FLOATS 27
 #define NO_TAPS_CONV_NONE_SCRATCH_FLOATS 0
 void no_taps_conv_none_pack(const sg_weights *w, float *packed);
 void no_taps_conv_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);

@@ -65,7 +65,7 @@ void wholenet_ops_cwide_par(const float *SG_RESTRICT in, float *SG_RESTRICT out,
 #define WHOLENET_OPS_C5X5_OUT_H 5
 #define WHOLENET_OPS_C5X5_OUT_W 7
 #define WHOLENET_OPS_C5X5_OUT_C 13
-#define WHOLENET_OPS_C5X5_PACKED_FLOATS 2016
+#define WHOLENET_OPS_C5X5_PACKED_FLOATS 1638
 #define WHOLENET_OPS_C5X5_SCRATCH_FLOATS 0
 void wholenet_ops_c5x5_pack(const sg_weights *w, float *packed);
 void wholenet_ops_c5x5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
@@ -78,7 +78,7 @@ void wholenet_ops_c5x5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define WHOLENET_OPS_CGROUP_OUT_H 8
 #define WHOLENET_OPS_CGROUP_OUT_W 8
 #define WHOLENET_OPS_CGROUP_OUT_C 18
-#define WHOLENET_OPS_CGROUP_PACKED_FLOATS 864
+#define WHOLENET_OPS_CGROUP_PACKED_FLOATS 648
 #define WHOLENET_OPS_CGROUP_SCRATCH_FLOATS 0
 void wholenet_ops_cgroup_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cgroup(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
@@ -91,7 +91,7 @@ void wholenet_ops_cgroup_par(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define WHOLENET_OPS_CDIL_OUT_H 12
 #define WHOLENET_OPS_CDIL_OUT_W 5
 #define WHOLENET_OPS_CDIL_OUT_C 7
-#define WHOLENET_OPS_CDIL_PACKED_FLOATS 200
+#define WHOLENET_OPS_CDIL_PACKED_FLOATS 175
 #define WHOLENET_OPS_CDIL_SCRATCH_FLOATS 0
 void wholenet_ops_cdil_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cdil(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
@@ -104,7 +104,7 @@ void wholenet_ops_cdil_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define WHOLENET_OPS_C1X1RES_OUT_H 5
 #define WHOLENET_OPS_C1X1RES_OUT_W 6
 #define WHOLENET_OPS_C1X1RES_OUT_C 9
-#define WHOLENET_OPS_C1X1RES_PACKED_FLOATS 120
+#define WHOLENET_OPS_C1X1RES_PACKED_FLOATS 90
 #define WHOLENET_OPS_C1X1RES_SCRATCH_FLOATS 0
 void wholenet_ops_c1x1res_pack(const sg_weights *w, float *packed);
 void wholenet_ops_c1x1res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
@@ -117,7 +117,7 @@ void wholenet_ops_c1x1res_par(const float *SG_RESTRICT in, float *SG_RESTRICT ou
 #define WHOLENET_OPS_CSTAGED_OUT_H 20
 #define WHOLENET_OPS_CSTAGED_OUT_W 19
 #define WHOLENET_OPS_CSTAGED_OUT_C 6
-#define WHOLENET_OPS_CSTAGED_PACKED_FLOATS 1576
+#define WHOLENET_OPS_CSTAGED_PACKED_FLOATS 1182
 #define WHOLENET_OPS_CSTAGED_SCRATCH_FLOATS 3968
 void wholenet_ops_cstaged_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cstaged(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);

@@ -15,9 +15,9 @@
  *
  * stage 1: depthwise 3x3 -> 9x11x37
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 37: 37 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 37: 37 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -37,27 +37,27 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -71,119 +71,119 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 37], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 74], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 111], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 148], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 185], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 222], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 37], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 74], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 111], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 148], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 185], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 222], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 259], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 74], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 111], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 185], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 222], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 259], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 296], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 407), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 444), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 481), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 518), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 555), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 592), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 629), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 407], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 444], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 481], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 518], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 555], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 592], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 629], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 444), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 481), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 518), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 555), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 592), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 629), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 666), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 444], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 481], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 518], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 555], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 592], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 629], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 666], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 481), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 518), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 555), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 629), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 666), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 703), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 481], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 518], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 555], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 629], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 666], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 703], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 37) = vo;
+                    out[ob + 37] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 111) = vo;
+                    out[ob + 111] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 148) = vo;
+                    out[ob + 148] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 185) = vo;
+                    out[ob + 185] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 222) = vo;
+                    out[ob + 222] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 259) = vo;
+                    out[ob + 259] = vo;
                 }
             }
         }
@@ -193,35 +193,35 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -235,27 +235,27 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -268,35 +268,35 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -309,152 +309,152 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 407), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 370), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 333), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 259), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 222), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 185), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 407], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 370], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 333], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 259], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 222], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 185], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 370), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 296), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 259), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 222), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 185), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 148), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 370], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 296], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 259], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 222], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 185], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 148], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 333), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 259), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 222), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 185), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 148), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 111), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 259], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 222], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 185], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 148], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 111], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 37], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 74], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 111], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 148], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 185], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 222], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 37], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 74], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 111], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 148], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 185], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 222], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 259], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 74], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 111], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 185], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 222], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 259], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 296], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 407), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 444), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 481), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 518), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 555), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 592), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 629), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 407], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 444], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 481], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 518], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 555], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 592], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 629], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 444), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 481), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 518), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 555), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 592), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 629), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 666), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 444], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 481], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 518], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 555], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 592], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 629], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 666], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 481), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 518), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 555), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 629), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 666), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 703), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 481], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 518], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 555], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 629], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 666], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 703], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 37) = vo;
+                    out[ob + 37] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 111) = vo;
+                    out[ob + 111] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 148) = vo;
+                    out[ob + 148] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 185) = vo;
+                    out[ob + 185] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 222) = vo;
+                    out[ob + 222] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 259) = vo;
+                    out[ob + 259] = vo;
                 }
             }
         }
@@ -464,47 +464,47 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 444), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 444], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -517,35 +517,35 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 370), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 370], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 407), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 407], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -559,27 +559,27 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -593,119 +593,119 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 407), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 370), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 333), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 259), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 222), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 185), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 407], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 370], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 333], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 259], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 222], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 185], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 370), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 296), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 259), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 222), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 185), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 148), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 370], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 296], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 259], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 222], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 185], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 148], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 333), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 259), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 222), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 185), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 148), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 111), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 259], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 222], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 185], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 148], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 111], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 37), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 74), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 111), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 148), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 185), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 222), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 37], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 74], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 111], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 148], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 185], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 222], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 37), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 74), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 111), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 148), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 185), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 222), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 259), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 37], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 74], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 111], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 148], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 185], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 222], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 259], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 74), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 111), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 185), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 222), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 259), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 296), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 74], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 111], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 185], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 222], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 259], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 296], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 37) = vo;
+                    out[ob + 37] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 111) = vo;
+                    out[ob + 111] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 148) = vo;
+                    out[ob + 148] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 185) = vo;
+                    out[ob + 185] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 222) = vo;
+                    out[ob + 222] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 259) = vo;
+                    out[ob + 259] = vo;
                 }
             }
         }
@@ -715,35 +715,35 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 370), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 370], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 37), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 37], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -757,27 +757,27 @@ static void Dw_dw_hswish_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 407 * vy + 37 * vx + ct;
                 const int ob = 407 * vy + 37 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 444), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 444], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 407), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 407], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 37), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 37], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -828,9 +828,9 @@ static void Run_dw_hswish(const float *in, const float *skip, float *out, const 
  *
  * stage 1: depthwise 3x3 -> 7x6x26
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 13: 13 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 13: 13 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -850,41 +850,41 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -898,17 +898,17 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -919,8 +919,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
@@ -931,8 +931,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
@@ -943,8 +943,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 52], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 78], vk0);
@@ -955,8 +955,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -967,8 +967,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 117], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 104], vk0);
@@ -981,42 +981,42 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 52) = vo;
+                    out[ob + 52] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 53) = vo;
+                    out[ob + 53] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 78) = vo;
+                    out[ob + 78] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 79) = vo;
+                    out[ob + 79] = vo;
                 }
             }
         }
@@ -1030,41 +1030,41 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1077,53 +1077,53 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1136,17 +1136,17 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 78], vk0);
@@ -1157,8 +1157,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 52], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 65], vk0);
@@ -1169,8 +1169,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 39], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
@@ -1181,8 +1181,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 26], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -1193,8 +1193,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
@@ -1205,8 +1205,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
@@ -1217,8 +1217,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 52], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 78], vk0);
@@ -1229,8 +1229,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 104], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -1241,8 +1241,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 117], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 104], vk0);
@@ -1255,42 +1255,42 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 52) = vo;
+                    out[ob + 52] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 53) = vo;
+                    out[ob + 53] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 78) = vo;
+                    out[ob + 78] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 79) = vo;
+                    out[ob + 79] = vo;
                 }
             }
         }
@@ -1303,53 +1303,53 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 65], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 78], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1363,41 +1363,41 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1411,17 +1411,17 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 78], vk0);
@@ -1432,8 +1432,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 52], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 65], vk0);
@@ -1444,8 +1444,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 39], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 65], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 65], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
@@ -1456,8 +1456,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib - 26], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -1468,8 +1468,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 26], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 13], vk0);
@@ -1480,8 +1480,8 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                     vacc3x1 = SG_MADD(vacc3x1, in[ib + 39], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 13], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 26], vk0);
@@ -1494,42 +1494,42 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 52) = vo;
+                    out[ob + 52] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 53) = vo;
+                    out[ob + 53] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 78) = vo;
+                    out[ob + 78] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 79) = vo;
+                    out[ob + 79] = vo;
                 }
             }
         }
@@ -1543,41 +1543,41 @@ static void Dw_dw_hsig_m2_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 78 * vy + 13 * vx + ct;
                 const int ob = 156 * vy + 26 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 78], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 78], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 13], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 13], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1623,265 +1623,1913 @@ static void Run_dw_hsig_m2(const float *in, const float *skip, float *out, const
  * kernel 5x5, stride 1x1, dilation 1x1, padding SAME (top 2, left 2, bottom 2, right 2)
  * act sigmoid, bias yes
  * MACs 15000 (standard convolution: 360000, 24.0x fewer), parameters 624
- * packed weights 624 floats, scratch 1944 floats
+ * packed weights 624 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 5x5x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: borders staged through a zero-padded 9x9x24 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][24], dw_b [24]
  */
 /* simd/spatial.c.in: layer dw_sig, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_dw_sig_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_dw_sig_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 9x9x24 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 1944; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 120; ++j) stage[216 * y + j + 480] = in[120 * y + j];
-    }
-    /* rows 0..4 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 5; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 216 * vy + 24 * vx + ct;
+                const int ib = 120 * vy + 24 * vx + ct;
                 const int ob = 120 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 96), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 120), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 144), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 192), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 312), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 336), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 360), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 312), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 384), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 312), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 528), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 456), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 552), vk0);
-                }
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 576), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 600), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 600), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 624), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 648), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 744), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 696), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 744), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 768), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 696), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 744), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 792), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 720), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 744), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 792), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 816), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 744), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 792), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 816), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 840), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 864), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 888), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 960), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 888), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 984), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 960), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 984), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1008), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 936), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 960), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 984), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1008), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1032), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 960), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 984), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1008), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
-                    float vo = vacc1x0;
+                    float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 24) = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
-                    float vo = vacc2x0;
+                    float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 48) = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 3: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {
-                    float vo = vacc3x0;
+                    float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 72) = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
-                    float vo = vacc4x0;
+                    float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 96) = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 3: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 4: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 0: kernel rows 0..4, cols 2..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 1: kernel rows 0..4, cols 1..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 2: kernel rows 0..4, cols 0..4 (interior) */
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 3: kernel rows 0..4, cols 0..3 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 4: kernel rows 0..4, cols 0..2 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 2: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 3: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 4: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 2: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 3: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 24; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 120 * vy + 24 * vx + ct;
+                const int ob = 120 * vy + 24 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = 1.0f / (1.0f + sg_expf(-vo));
+                    out[ob] = vo;
                 }
             }
         }
@@ -1904,10 +3552,8 @@ void acts_dw_sig_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_sig: runs its stage */
 void acts_dw_sig(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_dw_sig_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_dw_sig_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer dw_sig: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -2528,10 +4174,10 @@ static void Run_pw_sig_res(const float *in, const float *skip, float *out, const
  *
  * stage 1: depthwise 3x3 -> 12x10x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 12 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -2558,27 +4204,27 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2592,119 +4238,119 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 360), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -2718,27 +4364,27 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2751,35 +4397,35 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2792,152 +4438,152 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 360), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -2950,35 +4596,35 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2992,27 +4638,27 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3026,119 +4672,119 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -3152,27 +4798,27 @@ static void Dw_sep_mix_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 24 * vx + ct;
                 const int ob = 240 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3371,9 +5017,9 @@ static void Run_sep_mix(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3401,27 +5047,27 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3435,95 +5081,95 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 416], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -3537,27 +5183,27 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3570,35 +5216,35 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3611,122 +5257,122 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 416], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -3739,35 +5385,35 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3781,27 +5427,27 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3815,95 +5461,95 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -3917,27 +5563,27 @@ static void Dw_sep_s2_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 480 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4136,9 +5782,9 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x8x19
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 19: 19 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 19: 19 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4166,27 +5812,27 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 171], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4200,95 +5846,95 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 19], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 38], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 57], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 76], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 19], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 38], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 57], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 76], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 95], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 38], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 57], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 76], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 95], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 114], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 190), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 209), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 228), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 133], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 190], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 209], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 228], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 190), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 209), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 228), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 247), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 190], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 209], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 228], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 247], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 209), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 228), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 247), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 266), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 171], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 190], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 209], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 228], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 247], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 266], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 19) = vo;
+                    out[ob + 19] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 38) = vo;
+                    out[ob + 38] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 76) = vo;
+                    out[ob + 76] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
             }
         }
@@ -4302,27 +5948,27 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 133], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4335,35 +5981,35 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 133], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 171], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4376,122 +6022,122 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 114), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 95), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 76), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 171], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 133], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 114], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 95], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 76], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 114), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 95), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 76), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 57), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 114], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 95], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 76], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 57], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 114), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 95), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 76), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 57), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 38), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 133], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 114], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 95], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 76], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 57], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 38], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 19], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 38], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 57], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 76], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 19], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 38], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 57], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 76], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 95], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 38], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 57], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 76], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 95], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 114], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 190), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 209), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 228), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 133], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 190], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 209], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 228], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 190), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 209), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 228), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 247), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 190], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 209], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 228], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 247], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 171), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 209), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 228), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 247), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 266), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 171], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 190], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 209], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 228], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 247], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 266], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 19) = vo;
+                    out[ob + 19] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 38) = vo;
+                    out[ob + 38] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 76) = vo;
+                    out[ob + 76] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
             }
         }
@@ -4504,35 +6150,35 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 171], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 133), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 133], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 152], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4546,27 +6192,27 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 133], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4580,95 +6226,95 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 114), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 95), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 76), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 171], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 133], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 114], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 95], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 76], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 114), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 95), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 76), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 57), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 114], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 95], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 76], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 57], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 133), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 114), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 95), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 76), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 57), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 38), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 133], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 114], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 95], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 76], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 57], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 38], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 19), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 38), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 57), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 19], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 38], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 57], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 76], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 19), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 38), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 57), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 76), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 19], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 38], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 57], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 76], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 95], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 19), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 38), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 57), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 76), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 95), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 114), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 19], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 38], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 57], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 76], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 95], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 114], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 19) = vo;
+                    out[ob + 19] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 38) = vo;
+                    out[ob + 38] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 76) = vo;
+                    out[ob + 76] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
             }
         }
@@ -4682,27 +6328,27 @@ static void Dw_sep_res_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 152 * vy + 19 * vx + ct;
                 const int ob = 152 * vy + 19 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 171), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 171], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 152], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 19), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 19], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5040,9 +6686,9 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 5x5x20
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5055,9 +6701,9 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *
  * stage 3: transposed depthwise 3x3 -> 10x10x20
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5078,92 +6724,92 @@ static void Dw_bn_acts_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 400 * vy + 40 * vx + ct;
                 const int ob = 100 * vy + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 200], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 260), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 220], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 260], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 520), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 520], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 420), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 460), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 500), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 540), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 460], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 500], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 540], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 440), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 440], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 560], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -5176,35 +6822,35 @@ static void Dw_bn_acts_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 400 * vy + 40 * vx + ct;
                 const int ob = 100 * vy + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 200], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 220], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 420), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 420], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5218,71 +6864,71 @@ static void Dw_bn_acts_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 400 * vy + 40 * vx + ct;
                 const int ob = 100 * vy + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 200], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 260), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 220], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 260], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -5296,27 +6942,27 @@ static void Dw_bn_acts_S1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 400 * vy + 40 * vx + ct;
                 const int ob = 100 * vy + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 200], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 220), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 220], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5513,16 +7159,16 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5536,47 +7182,47 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -5590,48 +7236,48 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct + 20;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 160));
+                    vo = (vo + res[ob + 160]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -5644,20 +7290,20 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 100], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5670,61 +7316,61 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 100], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 100), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 60), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 100], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 60], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -5737,56 +7383,56 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct + 20;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 100), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 20), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 100], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 20], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 160));
+                    vo = (vo + res[ob + 160]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -5799,16 +7445,16 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct + 200;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5821,47 +7467,47 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct + 200;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -5874,48 +7520,48 @@ static void Up_bn_acts_S3_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 100 * vy + 20 * vx + ct;
                 const int ob = 400 * vy + 40 * vx + ct + 220;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 60), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 60], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 40));
+                    vo = (vo + res[ob + 40]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 80));
+                    vo = (vo + res[ob + 80]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 120));
+                    vo = (vo + res[ob + 120]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 160));
+                    vo = (vo + res[ob + 160]);
                     vo = ((((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -5989,9 +7635,9 @@ static void Run_bn_acts(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: transposed depthwise 3x3 -> 10x12x21
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 21: 21 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 21: 21 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6011,15 +7657,15 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6033,51 +7679,51 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -6091,50 +7737,50 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct + 21;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 105], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 210) = vo;
+                    out[ob + 210] = vo;
                 }
             }
         }
@@ -6147,19 +7793,19 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6172,67 +7818,67 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 84), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 42], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 105), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 84), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 105], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 84], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -6245,59 +7891,59 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct + 21;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 105], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 84), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 21), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 84], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 42], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 21], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 210) = vo;
+                    out[ob + 210] = vo;
                 }
             }
         }
@@ -6310,15 +7956,15 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct + 252;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6331,51 +7977,51 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct + 252;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -6388,50 +8034,50 @@ static void Up_up_sig_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 21 * vx + ct;
                 const int ob = 504 * vy + 42 * vx + ct + 273;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 84), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 84], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 105], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 126) = vo;
+                    out[ob + 126] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = 1.0f / (1.0f + sg_expf(-vo));
-                    *(out + ob + 210) = vo;
+                    out[ob + 210] = vo;
                 }
             }
         }
@@ -6482,9 +8128,9 @@ static void Run_up_sig(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6513,27 +8159,27 @@ static void Dw_fused_hsw_R1N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6546,119 +8192,119 @@ static void Dw_fused_hsw_R1N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3776], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -6668,95 +8314,95 @@ static void Dw_fused_hsw_R1N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -6770,27 +8416,27 @@ static void Dw_fused_hsw_R1N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6808,35 +8454,35 @@ static void Dw_fused_hsw_R2N2_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6848,152 +8494,152 @@ static void Dw_fused_hsw_R2N2_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3424], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3328], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3776], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -7003,122 +8649,122 @@ static void Dw_fused_hsw_R2N2_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -7131,35 +8777,35 @@ static void Dw_fused_hsw_R2N2_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7178,27 +8824,27 @@ static void Dw_fused_hsw_R3N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7211,119 +8857,119 @@ static void Dw_fused_hsw_R3N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3424], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3328], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -7333,95 +8979,95 @@ static void Dw_fused_hsw_R3N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -7435,27 +9081,27 @@ static void Dw_fused_hsw_R3N1_1c8p(const float *restrict in, float *restrict out
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7829,7 +9475,7 @@ const sg_layer acts_layers[ACTS_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_SIGMOID, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 15000LL, .params = 624LL,
-        .packed_floats = 624, .scratch_floats = 1944,
+        .packed_floats = 624, .scratch_floats = 0,
         .pack = acts_dw_sig_pack, .run = Run_dw_sig
     },
     {

@@ -53,7 +53,7 @@ void acts_dw_hsig_m2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define ACTS_DW_SIG_OUT_W 5
 #define ACTS_DW_SIG_OUT_C 24
 #define ACTS_DW_SIG_PACKED_FLOATS 624
-#define ACTS_DW_SIG_SCRATCH_FLOATS 1944
+#define ACTS_DW_SIG_SCRATCH_FLOATS 0
 void acts_dw_sig_pack(const sg_weights *w, float *packed);
 void acts_dw_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void acts_dw_sig_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

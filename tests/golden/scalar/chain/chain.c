@@ -34,16 +34,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -53,10 +53,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -66,10 +66,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -80,10 +80,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -93,10 +93,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -106,10 +106,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -120,10 +120,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -133,10 +133,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -146,10 +146,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -160,10 +160,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -173,10 +173,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 85];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -186,10 +186,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 86];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -201,22 +201,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -231,28 +231,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -283,10 +283,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -317,10 +317,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -352,10 +352,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -386,10 +386,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -420,10 +420,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -455,10 +455,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -489,10 +489,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -523,10 +523,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -558,10 +558,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -592,10 +592,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -626,10 +626,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -661,10 +661,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -695,10 +695,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -729,10 +729,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -764,10 +764,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -798,10 +798,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 85];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -832,10 +832,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 86];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -868,82 +868,82 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 16) = vo;
+                        out[ob + 16] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 17) = vo;
+                        out[ob + 17] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 18) = vo;
+                        out[ob + 18] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 19) = vo;
+                        out[ob + 19] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                 }
             }
@@ -959,16 +959,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -978,10 +978,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -991,10 +991,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1005,10 +1005,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1018,10 +1018,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1031,10 +1031,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1045,10 +1045,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1058,10 +1058,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1071,10 +1071,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1085,10 +1085,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1098,10 +1098,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1111,10 +1111,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1126,22 +1126,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -1156,16 +1156,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1175,10 +1175,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1188,10 +1188,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1202,10 +1202,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib - 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1215,10 +1215,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib - 77];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1228,10 +1228,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib - 76];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1242,10 +1242,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1255,10 +1255,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1268,10 +1268,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1282,10 +1282,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1295,10 +1295,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1308,10 +1308,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1322,10 +1322,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1335,10 +1335,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1348,10 +1348,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1362,10 +1362,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1375,10 +1375,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 85];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1388,10 +1388,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 86];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1403,22 +1403,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -1432,28 +1432,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib - 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1484,10 +1484,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib - 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1518,10 +1518,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib - 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1553,10 +1553,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1587,10 +1587,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1621,10 +1621,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1656,10 +1656,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib - 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1690,10 +1690,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib - 77];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1724,10 +1724,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib - 76];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1759,10 +1759,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1793,10 +1793,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1827,10 +1827,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1862,10 +1862,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1896,10 +1896,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1930,10 +1930,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1965,10 +1965,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1999,10 +1999,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2033,10 +2033,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2068,10 +2068,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2102,10 +2102,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2136,10 +2136,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2171,10 +2171,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2205,10 +2205,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2239,10 +2239,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2274,10 +2274,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2308,10 +2308,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 85];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2342,10 +2342,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 86];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2378,82 +2378,82 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 16) = vo;
+                        out[ob + 16] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 17) = vo;
+                        out[ob + 17] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 18) = vo;
+                        out[ob + 18] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 19) = vo;
+                        out[ob + 19] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                 }
             }
@@ -2468,16 +2468,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib - 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2487,10 +2487,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib - 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2500,10 +2500,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib - 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2514,10 +2514,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2527,10 +2527,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2540,10 +2540,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2554,10 +2554,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2567,10 +2567,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2580,10 +2580,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2594,10 +2594,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2607,10 +2607,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2620,10 +2620,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2634,10 +2634,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2647,10 +2647,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2660,10 +2660,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2674,10 +2674,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2687,10 +2687,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2700,10 +2700,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2715,22 +2715,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -2746,16 +2746,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2765,10 +2765,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2778,10 +2778,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2792,10 +2792,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib - 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2805,10 +2805,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib - 77];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2818,10 +2818,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib - 76];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2832,10 +2832,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2845,10 +2845,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2858,10 +2858,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2872,10 +2872,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2885,10 +2885,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2898,10 +2898,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2913,22 +2913,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -2943,28 +2943,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib - 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2995,10 +2995,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib - 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3029,10 +3029,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib - 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3064,10 +3064,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3098,10 +3098,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3132,10 +3132,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3167,10 +3167,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib - 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3201,10 +3201,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib - 77];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3235,10 +3235,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib - 76];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3270,10 +3270,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3304,10 +3304,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3338,10 +3338,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3373,10 +3373,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3407,10 +3407,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3441,10 +3441,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3476,10 +3476,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3510,10 +3510,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3544,10 +3544,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3580,82 +3580,82 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 16) = vo;
+                        out[ob + 16] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 17) = vo;
+                        out[ob + 17] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 18) = vo;
+                        out[ob + 18] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 19) = vo;
+                        out[ob + 19] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                 }
             }
@@ -3671,16 +3671,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 162 * vy + 6 * vx;
                     const int ob = 224 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib - 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3690,10 +3690,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib - 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3703,10 +3703,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib - 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3717,10 +3717,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib - 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3730,10 +3730,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib - 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3743,10 +3743,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib - 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3757,10 +3757,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib - 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3770,10 +3770,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib - 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3783,10 +3783,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib - 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3797,10 +3797,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3810,10 +3810,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3823,10 +3823,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3838,22 +3838,22 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     {
                         float vo = vacc0x0;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -3906,30 +3906,30 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 15x14x16
- *   tile: 16 channels a step (scalar code)
+ *   tile: 8 channels a step (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -3940,17 +3940,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -3962,15 +3962,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 0;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -3981,17 +3981,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4001,20 +4001,20 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 240] > acc[j] ? in[ib + j + 240] : acc[j]; /* cell 2,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4025,17 +4025,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     for (int vy = 1; vy < 14; ++vy) {
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 208] > acc[j] ? in[ib + j + 208] : acc[j]; /* cell 2,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 224] > acc[j] ? in[ib + j + 224] : acc[j]; /* cell 2,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4047,15 +4047,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 0;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4066,17 +4066,17 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
     {
         const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 208] > acc[j] ? in[ib + j - 208] : acc[j]; /* cell 0,2 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 16] > acc[j] ? in[ib + j + 16] : acc[j]; /* cell 1,2 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4088,15 +4088,15 @@ static void Pool_mp_16c1p(const float *restrict in, float *restrict out)
         const int vy = 14;
         {
             const int vx = 13;
-            {
-                const int ib = 224 * vy + 16 * vx;
-                const int ob = 224 * vy + 16 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ib = 224 * vy + 16 * vx + 8 * ct;
+                const int ob = 224 * vy + 16 * vx + 8 * ct;
+                float acc[8];
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 240]; /* cell 0,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 224] > acc[j] ? in[ib + j - 224] : acc[j]; /* cell 0,1 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j - 16] > acc[j] ? in[ib + j - 16] : acc[j]; /* cell 1,0 */
+                for (int j = 0; j < 8; ++j) acc[j] = in[ib + j] > acc[j] ? in[ib + j] : acc[j]; /* cell 1,1 */
+                for (int j = 0; j < 8; ++j) {
                     float v = acc[j];
                     out[ob + j] = v;
                 }
@@ -4115,7 +4115,7 @@ void chain_mp_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer mp: runs its stage */
 void chain_mp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_mp_16c1p(in, out);
+    Pool_mp_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -4143,9 +4143,9 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x14x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4165,27 +4165,27 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4199,119 +4199,119 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 352], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -4321,71 +4321,71 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -4399,27 +4399,27 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4432,35 +4432,35 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4473,152 +4473,152 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 352], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -4628,92 +4628,92 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -4726,35 +4726,35 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4768,27 +4768,27 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4802,119 +4802,119 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -4924,71 +4924,71 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -5002,27 +5002,27 @@ static void Dw_d1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 224 * vy + 16 * vx + ct;
                 const int ob = 224 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5795,10 +5795,10 @@ static void Run_e2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 8x7x72
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 72: 72 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 480
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 72: 72 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 240
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5817,59 +5817,59 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5883,155 +5883,155 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 648], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 792], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1080), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1512), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 936], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1080], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1512], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1584), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1584], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1368), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1656), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1368], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1656], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1728), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1728], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1368), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1800), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1368], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1800], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2088), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2376), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2520), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2088], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2376], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2520], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2592), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2592], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2376), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2664), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2376], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2664], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2736), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2736], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2664), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2808), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2664], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2808], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 216) = vo;
+                    out[ob + 216] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
             }
         }
@@ -6045,47 +6045,47 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 936], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6098,91 +6098,91 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 864], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 792], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6195,235 +6195,235 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1512), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2088], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1512], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1728), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1440), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1728], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1440], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1368), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1368], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1728), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1584), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1296), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1728], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1584], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1296], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 792), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 504), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1080], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 792], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 504], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 864), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 864], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 432], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 792), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 792], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 864], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 792], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 648], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 792], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1080), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1512), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 936], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1080], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1512], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1584), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1584], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1368), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1656), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1368], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1656], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1728), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1728], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1368), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1800), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1368], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1800], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2088), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2376), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2520), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2088], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2376], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2520], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2592), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2592], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2376), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2664), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2376], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2664], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2736), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2736], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2664), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2808), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2664], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2808], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 216) = vo;
+                    out[ob + 216] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
             }
         }
@@ -6436,71 +6436,71 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2088], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1080], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 936), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 936], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1080), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1080], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2088], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6514,59 +6514,59 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 864], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 792], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6580,155 +6580,155 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1512), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2088], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1512], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1728), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1440), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1728], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1440], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1368), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1368], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1728), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1584), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1296), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1728], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1584], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1296], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 792), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 504), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1080], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 792], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 504], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 864), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 864], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 432], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 792), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 792], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 864), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 864], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 792), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 792], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 648], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 792], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 216) = vo;
+                    out[ob + 216] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
             }
         }
@@ -6742,47 +6742,47 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 2016 * vy + 144 * vx + ct;
                 const int ob = 504 * vy + 72 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2088), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2088], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2016), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2016], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1080), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1080], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1008), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 936), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 936], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7210,7 +7210,7 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * stage 1: convolution 3x3 -> 8x7x24
  *   tile: 4 output channels x 4 pixels a step (scalar code); 1 panel of 4 a group + a 2-channel
  *       tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 510
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
@@ -7229,17 +7229,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7251,10 +7251,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7266,10 +7266,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7281,10 +7281,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7295,44 +7295,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7342,8 +7342,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7353,8 +7353,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7364,8 +7364,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7374,17 +7374,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -7400,29 +7400,29 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7455,10 +7455,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7491,10 +7491,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7527,10 +7527,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7563,10 +7563,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7599,10 +7599,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7634,134 +7634,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7786,8 +7786,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7812,8 +7812,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7838,8 +7838,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7864,8 +7864,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7890,8 +7890,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -7915,59 +7915,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -7979,17 +7979,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8001,10 +8001,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8016,10 +8016,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8031,10 +8031,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8046,10 +8046,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8061,10 +8061,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8075,44 +8075,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8122,8 +8122,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8133,8 +8133,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8144,8 +8144,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8155,8 +8155,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8166,8 +8166,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8176,17 +8176,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -8202,17 +8202,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8224,10 +8224,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8239,10 +8239,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8254,10 +8254,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8268,44 +8268,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8315,8 +8315,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8326,8 +8326,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8337,8 +8337,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8347,17 +8347,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -8372,17 +8372,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8394,10 +8394,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8409,10 +8409,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8424,10 +8424,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8439,10 +8439,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8454,10 +8454,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8468,44 +8468,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8515,8 +8515,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8526,8 +8526,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8537,8 +8537,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8548,8 +8548,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8559,8 +8559,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8569,17 +8569,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -8594,29 +8594,29 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8649,10 +8649,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8685,10 +8685,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8721,10 +8721,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8757,10 +8757,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8793,10 +8793,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8829,10 +8829,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8865,10 +8865,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8901,10 +8901,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -8936,134 +8936,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9088,8 +9088,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9114,8 +9114,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9140,8 +9140,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9166,8 +9166,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9192,8 +9192,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9218,8 +9218,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9244,8 +9244,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9270,8 +9270,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9295,59 +9295,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -9359,17 +9359,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9381,10 +9381,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9396,10 +9396,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9411,10 +9411,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9426,10 +9426,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9441,10 +9441,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9456,10 +9456,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9471,10 +9471,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9486,10 +9486,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 196);
-                        const float vk1 = *(vw + 4 * s + 197);
-                        const float vk2 = *(vw + 4 * s + 198);
-                        const float vk3 = *(vw + 4 * s + 199);
+                        const float vk0 = vw[4 * s + 196];
+                        const float vk1 = vw[4 * s + 197];
+                        const float vk2 = vw[4 * s + 198];
+                        const float vk3 = vw[4 * s + 199];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9500,44 +9500,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9547,8 +9547,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9558,8 +9558,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9569,8 +9569,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9580,8 +9580,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9591,8 +9591,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9602,8 +9602,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9613,8 +9613,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9624,8 +9624,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 98);
-                        const float vk1 = *(vw + 2 * s + 99);
+                        const float vk0 = vw[2 * s + 98];
+                        const float vk1 = vw[2 * s + 99];
                         {
                             const float vi = in[ib + s + 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9634,17 +9634,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -9659,17 +9659,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9681,10 +9681,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9696,10 +9696,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9711,10 +9711,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9726,10 +9726,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 148);
-                        const float vk1 = *(vw + 4 * s + 149);
-                        const float vk2 = *(vw + 4 * s + 150);
-                        const float vk3 = *(vw + 4 * s + 151);
+                        const float vk0 = vw[4 * s + 148];
+                        const float vk1 = vw[4 * s + 149];
+                        const float vk2 = vw[4 * s + 150];
+                        const float vk3 = vw[4 * s + 151];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9741,10 +9741,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 172);
-                        const float vk1 = *(vw + 4 * s + 173);
-                        const float vk2 = *(vw + 4 * s + 174);
-                        const float vk3 = *(vw + 4 * s + 175);
+                        const float vk0 = vw[4 * s + 172];
+                        const float vk1 = vw[4 * s + 173];
+                        const float vk2 = vw[4 * s + 174];
+                        const float vk3 = vw[4 * s + 175];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9755,44 +9755,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9802,8 +9802,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9813,8 +9813,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9824,8 +9824,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9835,8 +9835,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 74);
-                        const float vk1 = *(vw + 2 * s + 75);
+                        const float vk0 = vw[2 * s + 74];
+                        const float vk1 = vw[2 * s + 75];
                         {
                             const float vi = in[ib + s + 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9846,8 +9846,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 2,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 86);
-                        const float vk1 = *(vw + 2 * s + 87);
+                        const float vk0 = vw[2 * s + 86];
+                        const float vk1 = vw[2 * s + 87];
                         {
                             const float vi = in[ib + s + 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9856,17 +9856,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -9882,17 +9882,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9904,10 +9904,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9919,10 +9919,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9934,10 +9934,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9948,44 +9948,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -9995,8 +9995,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10006,8 +10006,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10017,8 +10017,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10027,17 +10027,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -10053,29 +10053,29 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10108,10 +10108,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10144,10 +10144,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10180,10 +10180,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10216,10 +10216,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10252,10 +10252,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10287,134 +10287,134 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc1x2;
-                        vo = (vo + *(res + ob + 26));
+                        vo = (vo + res[ob + 26]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 26) = vo;
+                        out[ob + 26] = vo;
                     }
                     {
                         float vo = vacc1x3;
-                        vo = (vo + *(res + ob + 27));
+                        vo = (vo + res[ob + 27]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 27) = vo;
+                        out[ob + 27] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc2x2;
-                        vo = (vo + *(res + ob + 50));
+                        vo = (vo + res[ob + 50]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc2x3;
-                        vo = (vo + *(res + ob + 51));
+                        vo = (vo + res[ob + 51]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                     {
                         float vo = vacc3x2;
-                        vo = (vo + *(res + ob + 74));
+                        vo = (vo + res[ob + 74]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 74) = vo;
+                        out[ob + 74] = vo;
                     }
                     {
                         float vo = vacc3x3;
-                        vo = (vo + *(res + ob + 75));
+                        vo = (vo + res[ob + 75]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 75) = vo;
+                        out[ob + 75] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10439,8 +10439,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10465,8 +10465,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10491,8 +10491,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10517,8 +10517,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10543,8 +10543,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10568,59 +10568,59 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc1x0;
-                        vo = (vo + *(res + ob + 24));
+                        vo = (vo + res[ob + 24]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 24) = vo;
+                        out[ob + 24] = vo;
                     }
                     {
                         float vo = vacc1x1;
-                        vo = (vo + *(res + ob + 25));
+                        vo = (vo + res[ob + 25]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 25) = vo;
+                        out[ob + 25] = vo;
                     }
                     {
                         float vo = vacc2x0;
-                        vo = (vo + *(res + ob + 48));
+                        vo = (vo + res[ob + 48]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc2x1;
-                        vo = (vo + *(res + ob + 49));
+                        vo = (vo + res[ob + 49]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x0;
-                        vo = (vo + *(res + ob + 72));
+                        vo = (vo + res[ob + 72]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 72) = vo;
+                        out[ob + 72] = vo;
                     }
                     {
                         float vo = vacc3x1;
-                        vo = (vo + *(res + ob + 73));
+                        vo = (vo + res[ob + 73]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 73) = vo;
+                        out[ob + 73] = vo;
                     }
                 }
             }
@@ -10632,17 +10632,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10654,10 +10654,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10669,10 +10669,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 52);
-                        const float vk1 = *(vw + 4 * s + 53);
-                        const float vk2 = *(vw + 4 * s + 54);
-                        const float vk3 = *(vw + 4 * s + 55);
+                        const float vk0 = vw[4 * s + 52];
+                        const float vk1 = vw[4 * s + 53];
+                        const float vk2 = vw[4 * s + 54];
+                        const float vk3 = vw[4 * s + 55];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10684,10 +10684,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10699,10 +10699,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10714,10 +10714,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 124);
-                        const float vk1 = *(vw + 4 * s + 125);
-                        const float vk2 = *(vw + 4 * s + 126);
-                        const float vk3 = *(vw + 4 * s + 127);
+                        const float vk0 = vw[4 * s + 124];
+                        const float vk1 = vw[4 * s + 125];
+                        const float vk2 = vw[4 * s + 126];
+                        const float vk3 = vw[4 * s + 127];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10728,44 +10728,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10775,8 +10775,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10786,8 +10786,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 26);
-                        const float vk1 = *(vw + 2 * s + 27);
+                        const float vk0 = vw[2 * s + 26];
+                        const float vk1 = vw[2 * s + 27];
                         {
                             const float vi = in[ib + s - 144];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10797,8 +10797,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10808,8 +10808,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10819,8 +10819,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,2 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 62);
-                        const float vk1 = *(vw + 2 * s + 63);
+                        const float vk0 = vw[2 * s + 62];
+                        const float vk1 = vw[2 * s + 63];
                         {
                             const float vi = in[ib + s + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10829,17 +10829,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -10855,17 +10855,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 330 * g;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 4);
-                        const float vk1 = *(vw + 4 * s + 5);
-                        const float vk2 = *(vw + 4 * s + 6);
-                        const float vk3 = *(vw + 4 * s + 7);
+                        const float vk0 = vw[4 * s + 4];
+                        const float vk1 = vw[4 * s + 5];
+                        const float vk2 = vw[4 * s + 6];
+                        const float vk3 = vw[4 * s + 7];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10877,10 +10877,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 28);
-                        const float vk1 = *(vw + 4 * s + 29);
-                        const float vk2 = *(vw + 4 * s + 30);
-                        const float vk3 = *(vw + 4 * s + 31);
+                        const float vk0 = vw[4 * s + 28];
+                        const float vk1 = vw[4 * s + 29];
+                        const float vk2 = vw[4 * s + 30];
+                        const float vk3 = vw[4 * s + 31];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10892,10 +10892,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 76);
-                        const float vk1 = *(vw + 4 * s + 77);
-                        const float vk2 = *(vw + 4 * s + 78);
-                        const float vk3 = *(vw + 4 * s + 79);
+                        const float vk0 = vw[4 * s + 76];
+                        const float vk1 = vw[4 * s + 77];
+                        const float vk2 = vw[4 * s + 78];
+                        const float vk3 = vw[4 * s + 79];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10907,10 +10907,10 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 4 * s + 100);
-                        const float vk1 = *(vw + 4 * s + 101);
-                        const float vk2 = *(vw + 4 * s + 102);
-                        const float vk3 = *(vw + 4 * s + 103);
+                        const float vk0 = vw[4 * s + 100];
+                        const float vk1 = vw[4 * s + 101];
+                        const float vk2 = vw[4 * s + 102];
+                        const float vk3 = vw[4 * s + 103];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10921,44 +10921,44 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        vo = (vo + *(res + ob + 2));
+                        vo = (vo + res[ob + 2]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        vo = (vo + *(res + ob + 3));
+                        vo = (vo + res[ob + 3]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
                 {   /* 2-channel tail */
                     const float *restrict vw = w + 330 * g + 220;
                     const int ib = 168 * vy + 24 * vx + 6 * g;
                     const int ob = 168 * vy + 24 * vx + 6 * g + 4;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
                     /* tap 0,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 2);
-                        const float vk1 = *(vw + 2 * s + 3);
+                        const float vk0 = vw[2 * s + 2];
+                        const float vk1 = vw[2 * s + 3];
                         {
                             const float vi = in[ib + s - 192];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10968,8 +10968,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 0,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 14);
-                        const float vk1 = *(vw + 2 * s + 15);
+                        const float vk0 = vw[2 * s + 14];
+                        const float vk1 = vw[2 * s + 15];
                         {
                             const float vi = in[ib + s - 168];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10979,8 +10979,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,0 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 38);
-                        const float vk1 = *(vw + 2 * s + 39);
+                        const float vk0 = vw[2 * s + 38];
+                        const float vk1 = vw[2 * s + 39];
                         {
                             const float vi = in[ib + s - 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -10990,8 +10990,8 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     /* tap 1,1 */
                     for (int s = 0; s < 6; ++s)
                         {
-                        const float vk0 = *(vw + 2 * s + 50);
-                        const float vk1 = *(vw + 2 * s + 51);
+                        const float vk0 = vw[2 * s + 50];
+                        const float vk1 = vw[2 * s + 51];
                         {
                             const float vi = in[ib + s];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -11000,17 +11000,17 @@ static void Conv_g3_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     {
                         float vo = vacc0x0;
-                        vo = (vo + *(res + ob));
+                        vo = (vo + res[ob]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        vo = (vo + *(res + ob + 1));
+                        vo = (vo + res[ob + 1]);
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                 }
             }
@@ -11261,9 +11261,9 @@ static void Run_e4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x7x48
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -11291,27 +11291,27 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11325,83 +11325,83 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
             }
         }
@@ -11415,27 +11415,27 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11448,35 +11448,35 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11489,107 +11489,107 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
             }
         }
@@ -11602,35 +11602,35 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11644,27 +11644,27 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11678,83 +11678,83 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
             }
         }
@@ -11768,27 +11768,27 @@ static void Dw_s4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 336), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 336], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = ((vo * (((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)) > 6.0f ? 6.0f : ((vo + 3.0f) < 0.0f ? 0.0f : (vo + 3.0f)))) * (1.0f / 6.0f));
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11985,36 +11985,22 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: average pool 2x2 -> 4x3x24
- *   tile: 16 channels a step (scalar code)
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
+ *   tile: 8 channels a step (scalar code)
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_ap_16c1p(const float *restrict in, float *restrict out)
+/* scalar/pool.c.in: layer ap, stage 1 (average pool 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_ap_8c1p(const float *restrict in, float *restrict out)
 {
     /* rows 0..3 x cols 0..2: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
-            {
-                const int ib = 336 * vy + 48 * vx;
-                const int ob = 72 * vy + 24 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 168]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] += in[ib + j + 192]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) {
-                    float v = acc[j] / 4.000000000e+00f;
-                    v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 336 * vy + 48 * vx + 16;
-                const int ob = 72 * vy + 24 * vx + 16;
+            for (int ct = 0; ct < 3; ++ct) {
+                const int ib = 336 * vy + 48 * vx + 8 * ct;
+                const int ob = 72 * vy + 24 * vx + 8 * ct;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] += in[ib + j + 24]; /* cell 0,1 */
@@ -12040,7 +12026,7 @@ void chain_ap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer ap: runs its stage */
 void chain_ap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pool_ap_16c1p(in, out);
+    Pool_ap_8c1p(in, out);
     (void)packed;
     (void)scratch;
 }

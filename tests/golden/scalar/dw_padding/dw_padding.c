@@ -15,9 +15,9 @@
  *
  * stage 1: depthwise 3x3 -> 7x8x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -37,26 +37,26 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -70,89 +70,89 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 88), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 88], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 88), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 104], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 88), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 104), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 88], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 104], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -166,26 +166,26 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -198,34 +198,34 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -238,116 +238,116 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 88), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 88], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 88), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 88], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 104], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 88), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 104), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 88], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 104], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -360,34 +360,34 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -401,26 +401,26 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -434,89 +434,89 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -530,26 +530,26 @@ static void Dw_same_s1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 64 * vy + 8 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -599,10 +599,10 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -621,56 +621,56 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -684,26 +684,26 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -716,74 +716,74 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -796,34 +796,34 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -837,56 +837,56 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -900,26 +900,26 @@ static void Dw_same_s2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -969,9 +969,9 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 4x4 -> 4x4x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -991,46 +991,46 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1044,75 +1044,75 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -1126,46 +1126,46 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1178,58 +1178,58 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1242,95 +1242,95 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -1343,58 +1343,58 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1408,46 +1408,46 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1461,75 +1461,75 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -1543,46 +1543,46 @@ static void Dw_same_k4e_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 256 * vy + 32 * vx + ct;
                 const int ob = 64 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1632,9 +1632,9 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 4x4 -> 5x5x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1654,46 +1654,46 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1707,92 +1707,92 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 352], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -1806,34 +1806,34 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1846,58 +1846,58 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1910,116 +1910,116 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 352], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -2032,42 +2032,42 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2081,34 +2081,34 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2122,68 +2122,68 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -2197,26 +2197,26 @@ static void Dw_same_k4o_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 17 * ct;
                 const int ib = 288 * vy + 32 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2266,9 +2266,9 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 6x6 -> 5x5x7
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 290
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2288,74 +2288,74 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 196], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 203], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 280], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 287], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 294], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2369,164 +2369,164 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 49], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 35], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 56], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 42], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 133], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 140], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 154], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 210), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 210], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 196), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 217), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 175], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 196], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 203), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 203], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 210), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 217), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 196], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 217], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 245), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 203], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 245], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 301), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 259], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 301], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 287), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 308), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 266], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 287], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 308], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 294), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 294], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 315], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 301), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 322), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 280], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 301], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 322], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 308), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 329), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 287], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 308], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 329], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
             }
         }
@@ -2540,58 +2540,58 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 175], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 259], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 266], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2604,106 +2604,106 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 175], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 161], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 77], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 196], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 203], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 280], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 287], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 294], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2716,236 +2716,236 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 175), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 196], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 175], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 147), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 147], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 161), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 161], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 154), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 175], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 154], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 133], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 147), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 147], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 161], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 49), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 49], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 42), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 42], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 35), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 77], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 35], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 49), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 49], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 28], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 49], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 35], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 56], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 42], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 133], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 140], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 154], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 210), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 210], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 196), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 217), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 175], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 196], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 203), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 203], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 210), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 196), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 217), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 196], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 217], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 203), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 245), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 203], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 245], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 301), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 259], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 301], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 287), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 308), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 266], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 287], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 308], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 294), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 294], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 315], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 280), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 301), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 322), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 280], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 301], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 322], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 287), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 308), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 329), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 287], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 308], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 329], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
             }
         }
@@ -2958,82 +2958,82 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 196], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 189], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 175), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 175], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 182), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 182], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 259), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 259], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 266), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 266], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3047,74 +3047,74 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 175], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 161], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 77], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3128,164 +3128,164 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 175), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 196], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 175], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 147), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 147], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 161), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 161], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 175), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 154), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 133), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 175], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 154], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 133], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 147), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 147], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 161), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 161], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 49), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 49], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 42), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 42], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 77), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 35), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 77], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 35], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 49), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 49], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 28], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 42), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 42], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 49], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 35), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 35], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 56], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 42), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 42], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 133), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 133], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 140], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 154], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
             }
         }
@@ -3299,58 +3299,58 @@ static void Dw_same_k6s3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 37 * ct;
                 const int ib = 273 * vy + 21 * vx + ct;
                 const int ob = 35 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 196), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 196], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 189), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 189], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 182), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 182], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 105), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 77), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 77], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3400,9 +3400,9 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  *
  * stage 1: depthwise 3x3 -> 7x11x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -3421,144 +3421,144 @@ static void Dw_valid_s1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 352], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 448], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 544], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -3568,74 +3568,74 @@ static void Dw_valid_s1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 448], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 448], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -3685,9 +3685,9 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x3x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -3706,74 +3706,74 @@ static void Dw_valid_s2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 272 * vy + 34 * vx + ct;
                 const int ob = 51 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 204], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 221], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 204), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 340], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 323], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 357], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 340), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 374), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 340], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 374], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
             }
         }
@@ -3823,9 +3823,9 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 1x3x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -3845,170 +3845,170 @@ static void Dw_valid_k5_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 28 * vy + 4 * vx + ct;
                 const int ob = 12 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 12], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 12], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 28), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 28], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 36), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 44), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 44], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 44), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 44], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 44), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 52), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 44], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 52], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 76], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 76], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 92], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 88), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 88], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 92], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 92), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 92], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 100), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 100], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 100), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 100], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 116), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 116], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 124], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -4058,10 +4058,10 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 3x3x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 74 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -4079,170 +4079,170 @@ static void Dw_int0_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 27 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 36), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 207], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 225), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 234), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 243), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 243], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 252), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 261), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 270), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 261), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 270), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 261], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 270), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 306], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -4292,10 +4292,10 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 5x5x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 277
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 554
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -4314,74 +4314,74 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4395,140 +4395,140 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 207], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -4542,74 +4542,74 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4622,90 +4622,90 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4718,170 +4718,170 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 189), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 207], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 207), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 225), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 216), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 225), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 234), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -4894,90 +4894,90 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 180), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 189], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 207), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 207], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4991,74 +4991,74 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5072,140 +5072,140 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 171], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -5219,74 +5219,74 @@ static void Dw_int1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 45 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5332,2123 +5332,320 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 2, left 2, bottom 2, right 2)
  * act none, bias yes
  * MACs 11025 (standard convolution: 99225, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 0 floats
+ * packed weights 234 floats, scratch 1089 floats
  *
  * stage 1: depthwise 5x5 -> 7x7x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
- *       lines of C)
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: borders staged through a zero-padded 11x11x9 copy of the input: unrolling every
+ *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
+static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    {
-        const int vy = 0;
+    /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
+    for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 63; ++j) stage[99 * y + j + 216] = in[63 * y + j];
+    }
+    /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 0; vy < 7; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
+                const int ib = 99 * vy + 9 * vx + ct;
                 const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 54], vk0);
                 }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
                 }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
                 }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 81], vk0);
                 }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
                 }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
                 }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 162], vk0);
                 }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 171], vk0);
                 }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 180], vk0);
                 }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 189], vk0);
                 }
-            }
-        }
-    }
-    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 234], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 243], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 252], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 225], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 234], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 243], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 252], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 261], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 243], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 261], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 270], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 243], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 261], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 279], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 261], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 279], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 288], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 315], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 324], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 333], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 342], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 351], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 351], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 360], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 369], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 369], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 387], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 396], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 405], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 414], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 423], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 441], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 450], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 423], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 441], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 414], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 423], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 441], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 459], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 468], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 423], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 459], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 468], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 477], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 468], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 477], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 486], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    out[ob + 18] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    float vo = vacc3x0;
+                    out[ob + 27] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    float vo = vacc4x0;
+                    out[ob + 36] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-                {
-                    float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
-                }
-                {
-                    float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2..4 x cols 0: kernel rows 0..4, cols 2..4 */
-    for (int vy = 2; vy < 5; ++vy) {
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2..4 x cols 1: kernel rows 0..4, cols 1..4 */
-    for (int vy = 2; vy < 5; ++vy) {
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2..4 x cols 2..4: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 2; vy < 5; ++vy) {
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 162), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-                {
-                    float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
-                }
-                {
-                    float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2..4 x cols 5: kernel rows 0..4, cols 0..3 */
-    for (int vy = 2; vy < 5; ++vy) {
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2..4 x cols 6: kernel rows 0..4, cols 0..2 */
-    for (int vy = 2; vy < 5; ++vy) {
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 0: kernel rows 0..3, cols 2..4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 1: kernel rows 0..3, cols 1..4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 2..4: kernel rows 0..3, cols 0..4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 81), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 81), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-                {
-                    float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
-                }
-                {
-                    float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 5: kernel rows 0..3, cols 0..3 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 6: kernel rows 0..3, cols 0..2 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 45), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 63), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    {
-        const int vy = 6;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 6 x cols 1: kernel rows 0..2, cols 1..4 */
-    {
-        const int vy = 6;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 6 x cols 2..4: kernel rows 0..2, cols 0..4 */
-    {
-        const int vy = 6;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 63), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 54), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-                {
-                    float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
-                }
-                {
-                    float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
-                }
-            }
-        }
-    }
-    /* rows 6 x cols 5: kernel rows 0..2, cols 0..3 */
-    {
-        const int vy = 6;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    {
-        const int vy = 6;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 63 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
                 }
             }
         }
@@ -7471,8 +5668,10 @@ void dw_padding_int2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2_1c8p(in, out, packed);
-    (void)scratch;
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int2_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -7498,9 +5697,9 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 11x11x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: borders staged through a zero-padded 15x15x8 copy of the input: unrolling every
  *       border class would take about 1597 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -7524,320 +5723,320 @@ static void Dw_int4_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 120 * vy + 8 * vx + ct;
                 const int ob = 88 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 56), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 56], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 56), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 56], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 56), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 72), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 56], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 72], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 80], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 88), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 88], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 176], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 152), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 184), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 152], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 184], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 184), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 192), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 184], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 192], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 184), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 200), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 184], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 200], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 184), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 200), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 208), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 184], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 208], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 296), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 296], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 248), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 296), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 304), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 296], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 304], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 296), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 312), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 296], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 312], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 312), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 320), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 312], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 320], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 296), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 312), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 328), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 296], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 312], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 328], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 368), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 376), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 392), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 416), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 368], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 376], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 392], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 416], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 368), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 392), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 424), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 368], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 392], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 424], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 392), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 416), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 424), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 432), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 392], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 416], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 424], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 432], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 392), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 400), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 416), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 424), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 440), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 392], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 400], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 416], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 424], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 440], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 392), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 400), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 416), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 440), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 448), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 392], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 400], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 416], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 440], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 448], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 488), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 496), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 520), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 536), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 488], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 520], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 536], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 488), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 496), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 520), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 544), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 488], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 520], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 544], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 496), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 552), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 504], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 552], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 552), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 560), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 504], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 552], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 560], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 552), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 568), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 552], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 568], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -7847,170 +6046,170 @@ static void Dw_int4_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 120 * vy + 8 * vx + ct;
                 const int ob = 88 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 16), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 16], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 32], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 40), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 40], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 136), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 136], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 152), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 152], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 152), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 168), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 152], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 168], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 248), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 264), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 264], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 272), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 272], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 280), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 280], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 280), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 280], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 368), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 376), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 368], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 376], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 368), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 384), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 368], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 384], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 392), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 392], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 392), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 400), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 392], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 400], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 392), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 400), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 408), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 392], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 400], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 408], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 488), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 496), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 488], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 488), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 496), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 504), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 488], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 504], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 496), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 504), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 512), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 504], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 512], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 520), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 504], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 520], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -8062,9 +6261,9 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x7 -> 7x8x32
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: borders staged through a zero-padded 19x21x32 copy of the input: unrolling every
  *       border class would take about 1029 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -8088,584 +6287,584 @@ static void Dw_int3s2_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 1344 * vy + 64 * vx + ct;
                 const int ob = 256 * vy + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 448), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 448], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 480), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 480], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 512), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 512], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 416), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 544), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 416], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 544], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 576), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 576], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 416), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 608), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 416], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 608], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 576), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 640), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 576], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 640], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 736), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 864), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 992), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1056), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 736], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 864], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 992], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1056], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1120], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 704), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 832), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 896), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 960), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1088), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1152), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 704], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 832], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 896], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 960], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1088], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1152], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 736), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 864), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1056), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1184), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 736], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 864], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1056], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1184], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 768), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 832), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1088), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1152), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1216), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 768], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 832], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1088], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1152], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1216], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 864), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 928), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1184), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1248), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 864], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 928], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1056], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1184], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1248], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 832), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 960), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1088), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1152), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1216), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1280), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 832], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 960], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1088], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1152], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1216], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1280], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 864), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 928), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1056), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1184), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1248), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1312), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 864], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 928], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1056], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1184], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1248], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1312], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1344), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1472), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1600), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1664), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1792), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1344], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1472], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1664], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1792], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1568), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1760), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1824), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1568], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1760], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1824], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1472), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1600), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1664), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1856), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1472], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1664], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1856], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1440), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1504), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1568), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1760), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1824), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1888), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1440], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1504], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1568], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1760], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1824], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1888], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1472), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1536), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1600), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1664), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1792), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1856), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1920), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1472], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1536], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1664], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1792], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1856], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1920], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1760), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1824), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1888), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1952), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1504], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1760], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1824], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1888], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1952], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1536), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1664), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1792), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1856), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1984), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1536], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1664], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1792], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1856], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1984], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2016), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2080), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2464), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2016], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2080], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2464], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2048), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2496), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2048], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2496], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2080), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2528), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2080], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2528], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2560), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2560], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2592), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2592], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2624), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2624], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2464), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 2528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 2592), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 2656), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2464], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 2528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 2592], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 2656], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2688), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2752), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2816), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2880), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2944), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3008), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3136), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2688], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2752], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2816], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2944], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3008], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3136], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2720), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2784), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 2976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3104), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3168), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2720], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2784], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 2976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3104], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3168], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2752), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2816), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2944), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3008), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3136), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3200), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2752], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2816], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2944], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3008], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3200], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2784), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 2976), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3104), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3232), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2784], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 2976], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3104], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3232], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2816), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3008), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3072), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3136), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3200), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3264), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2816], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3008], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3072], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3264], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 2976), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3040), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3104), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3232), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3296), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 2976], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3040], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3104], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3232], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3296], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 2880), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 2944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3008), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3264), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3328), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 2880], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 2944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3008], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3264], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3328], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3616), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3808), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3616], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3808], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3392), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3648), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3712), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3840), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3392], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3456], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3648], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3712], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3840], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3488), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3872), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3488], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3872], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3456), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3584), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3840), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3904), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3456], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3584], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3840], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3904], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3488), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3872), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3936), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3488], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3872], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3936], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3840), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3904), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 3968), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3840], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3904], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 3968], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3744), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 3808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 3872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 3936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4000), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3744], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 3808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 3872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 3936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4000], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4032), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4096), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4480), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4032], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4096], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4480], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4064), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4512), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4064], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4512], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4096), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4416), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4544), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4096], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4416], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4544], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4576), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4576], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4416), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4608), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4416], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4608], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4576), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4640), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4576], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4640], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4416), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4672), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4416], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4672], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -8717,9 +6916,9 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 12x14x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8738,22 +6937,22 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8766,34 +6965,34 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8806,144 +7005,144 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 20), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 25), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 5], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 10], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 20], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 25], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 25), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 30), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 20], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 25], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 30], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 20), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 25), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 30), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 35), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 20], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 25], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 30], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 35], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 85), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 90), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 95), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 65], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 75], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 90], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 95], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 85), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 95), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 75], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 95], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 100), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 95], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 100], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 105], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 130), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 145), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 150), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 155), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 130], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 145], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 155], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 145), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 155), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 165), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 145], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 155], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 165], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 170], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 145), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 150), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 175), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 145], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 155], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 165], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 170], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 175], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 25) = vo;
+                    out[ob + 25] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 30) = vo;
+                    out[ob + 30] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 35) = vo;
+                    out[ob + 35] = vo;
                 }
             }
         }
@@ -8953,88 +7152,88 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 5], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 65], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 75], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 75], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 130), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 145), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 130], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 145], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 145), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 145], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 150], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 145), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 150), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 145], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 155], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
             }
         }
@@ -9048,18 +7247,18 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9073,26 +7272,26 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9106,111 +7305,111 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 20), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 25), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 5], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 10], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 20], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 25], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 25), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 30), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 20], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 25], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 30], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 20), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 25), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 30), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 35), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 20], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 25], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 30], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 35], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 85), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 90), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 95), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 65], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 75], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 90], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 95], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 85), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 95), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 75], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 95], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 95), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 100), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 105), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 95], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 100], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 105], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 25) = vo;
+                    out[ob + 25] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 30) = vo;
+                    out[ob + 30] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 35) = vo;
+                    out[ob + 35] = vo;
                 }
             }
         }
@@ -9220,67 +7419,67 @@ static void Dw_tab_a_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 70 * vy + 5 * vx + ct;
                 const int ob = 70 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 5], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 65), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 75), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 65], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 75], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 65), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 75), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 65], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 75], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 75), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
             }
         }
@@ -9330,9 +7529,9 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 8x8x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 136
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -9352,70 +7551,70 @@ static void Dw_tab_b_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 34 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 204], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 187), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 187], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 221], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 238], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
             }
         }
@@ -9429,18 +7628,18 @@ static void Dw_tab_b_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 34 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9453,130 +7652,130 @@ static void Dw_tab_b_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 34 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 442), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 374), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 340), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 442], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 374], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 340], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 527), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 493), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 459), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 425), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 391), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 323), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 527], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 459], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 425], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 391], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 323], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 510), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 442), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 408), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 374), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 340), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 374], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 170), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 102), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 170], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 85), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 51], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 68), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 204], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 187), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 187], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 221], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 238], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
             }
         }
@@ -9589,34 +7788,34 @@ static void Dw_tab_b_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 34 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 527), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 527], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9666,9 +7865,9 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 7x9x7
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: borders staged through a zero-padded 13x15x7 copy of the input: unrolling every
  *       border class would take about 1330 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -9692,584 +7891,584 @@ static void Dw_tab_c_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 105 * vy + 7 * vx + ct;
                 const int ob = 63 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 14), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 21), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 28), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 35), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 42), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 49), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 14], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 21], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 28], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 35], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 42], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 49], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 28), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 35), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 42), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 49), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 56), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 28], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 35], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 42], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 49], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 56], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 28), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 35), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 42), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 49), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 56), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 63), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 28], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 35], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 42], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 49], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 56], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 63], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 35), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 49), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 56), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 70), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 35], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 49], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 56], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 70], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 28), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 35), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 42), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 70), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 77), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 28], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 35], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 42], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 70], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 77], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 35), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 42), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 49), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 70), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 77), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 84), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 35], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 42], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 49], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 70], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 77], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 84], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 42), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 49), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 56), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 70), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 77), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 84), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 91), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 42], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 49], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 56], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 70], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 77], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 84], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 91], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 105), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 126), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 133), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 140), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 147), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 154), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 133], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 140], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 147], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 154], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 133), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 147), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 154), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 161), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 133], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 147], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 154], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 161], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 119), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 133), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 147), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 154), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 161), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 168), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 119], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 133], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 147], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 154], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 161], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 168], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 133), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 147), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 154), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 161), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 175), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 133], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 147], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 154], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 161], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 175], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 133), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 147), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 154), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 161), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 175), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 182), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 133], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 147], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 154], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 161], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 175], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 182], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 147), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 154), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 161), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 175), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 182), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 189), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 147], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 154], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 161], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 175], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 182], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 189], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 154), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 161), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 175), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 182), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 189), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 196), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 154], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 161], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 175], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 182], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 196], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 210), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 217), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 231), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 238), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 245), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 252), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 259), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 231], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 238], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 245], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 252], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 259], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 231), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 238), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 245), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 252), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 259), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 266), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 238], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 245], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 252], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 259], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 266], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 238), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 245), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 252), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 259), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 266), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 273), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 245], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 259], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 266], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 273], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 231), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 245), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 252), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 259), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 266), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 273), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 280), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 245], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 259], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 266], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 273], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 280], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 245), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 252), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 259), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 266), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 273), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 280), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 287), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 245], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 259], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 266], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 273], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 280], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 287], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 245), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 252), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 259), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 266), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 273), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 287), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 294), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 245], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 259], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 266], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 273], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 287], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 294], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 252), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 259), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 266), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 273), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 287), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 294), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 301), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 259], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 266], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 273], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 287], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 294], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 301], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 315), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 322), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 329), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 343), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 350), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 364), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 322], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 329], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 343], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 350], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 364], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 322), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 329), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 343), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 350), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 357), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 364), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 371), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 322], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 329], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 343], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 350], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 364], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 371], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 329), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 343), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 350), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 364), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 371), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 378), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 329], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 343], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 350], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 357], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 364], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 371], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 378], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 343), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 350), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 364), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 371), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 378), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 385), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 343], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 350], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 364], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 371], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 385], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 343), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 350), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 364), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 371), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 378), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 385), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 392), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 343], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 350], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 357], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 364], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 371], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 385], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 392], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 350), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 364), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 371), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 378), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 385), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 399), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 350], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 357], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 364], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 371], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 378], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 385], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 399], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 364), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 371), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 378), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 385), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 399), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 406), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 364], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 371], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 378], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 385], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 399], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 406], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 420), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 427), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 434), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 441), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 455), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 462), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 469), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 427], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 441], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 455], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 462], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 469], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 427), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 434), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 441), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 455), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 462), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 469), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 476), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 427], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 455], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 462], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 469], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 476], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 434), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 441), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 455), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 462), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 469), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 476), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 483), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 455], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 462], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 469], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 476], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 483], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 441), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 448), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 455), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 462), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 469), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 476), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 483), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 490), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 441], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 448], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 455], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 462], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 469], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 476], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 483], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 490], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 448), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 455), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 462), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 469), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 476), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 483), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 490), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 497), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 455], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 462], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 469], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 476], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 483], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 490], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 497], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 455), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 462), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 469), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 476), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 483), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 490), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 497), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 504), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 455], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 462], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 469], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 476], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 483], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 490], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 497], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 504], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 469), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 483), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 490), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 497), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 504), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 511), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 469], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 483], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 490], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 497], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 504], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 511], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 525), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 532), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 539), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 546), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 553), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 567), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 574), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 525], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 532], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 539], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 546], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 553], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 567], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 574], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 532), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 539), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 546), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 553), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 567), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 574), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 581), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 532], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 539], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 546], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 553], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 567], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 574], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 581], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 539), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 546), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 553), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 567), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 574), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 581), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 588), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 539], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 546], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 553], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 567], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 574], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 581], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 588], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 546), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 553), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 567), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 574), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 581), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 588), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 595), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 546], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 553], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 567], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 574], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 581], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 588], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 595], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 553), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 567), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 574), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 581), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 588), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 595), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 602), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 553], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 567], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 574], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 581], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 588], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 595], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 602], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 567), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 574), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 581), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 588), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 595), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 602), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 609), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 567], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 574], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 581], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 588], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 595], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 602], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 609], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 567), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 574), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 581), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 588), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 595), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 602), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 609), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 616), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 567], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 574], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 581], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 588], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 595], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 602], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 609], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 616], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 630), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 637), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 644), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 651), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 658), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 665), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 672), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 679), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 630], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 637], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 644], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 651], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 658], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 665], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 672], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 679], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 637), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 644), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 651), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 658), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 665), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 679), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 686), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 637], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 644], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 651], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 658], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 665], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 679], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 686], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 644), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 651), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 658), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 665), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 679), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 686), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 693), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 644], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 651], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 658], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 665], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 679], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 686], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 693], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 658), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 665), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 679), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 686), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 693), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 700), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 651], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 658], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 665], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 679], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 686], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 693], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 700], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 658), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 665), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 679), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 686), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 693), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 700), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 707), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 658], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 665], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 679], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 686], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 693], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 707], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 665), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 679), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 686), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 693), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 700), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 707), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 714), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 665], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 679], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 686], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 693], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 707], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 714], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 679), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 686), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 693), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 700), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 707), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 714), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 721), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 679], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 686], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 693], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 700], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 707], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 714], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 721], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 21) = vo;
+                    out[ob + 21] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 35) = vo;
+                    out[ob + 35] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
             }
         }
@@ -10279,206 +8478,206 @@ static void Dw_tab_c_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 105 * vy + 7 * vx + ct;
                 const int ob = 63 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 21), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 21], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 28), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 28], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 35), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 35], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 42), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 42], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 105), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 105], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 119), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 119], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 126), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 133), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 133], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 140), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 140], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 147), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 147], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 210), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 210], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 217), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 224), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 231), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 231], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 238), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 238], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 245), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 245], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 252), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 252], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 315), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 322), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 322], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 329), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 329], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 336), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 336], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 343), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 343], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 350), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 350], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 420), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 420], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 427), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 427], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 434), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 441), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 441], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 448), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 455), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 455], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 525), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 525], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 532), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 532], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 539), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 539], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 546), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 546], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 553), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 553], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 560), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 560], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 567), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 567], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 630), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 630], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 637), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 637], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 644), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 644], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 651], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 658), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 658], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 665), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 665], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 672), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10530,9 +8729,9 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x5 -> 10x9x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
  *       border class would take about 870 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -10556,210 +8755,210 @@ static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 429 * vy + 33 * vx + ct;
                 const int ob = 297 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 132), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 165), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 198), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 231), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 132], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 165], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 198], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 231], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 132), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 165), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 198), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 231), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 264), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 165], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 198], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 231], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 264], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 66), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 165), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 198), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 231), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 264), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 297), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 198], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 231], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 264], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 297], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 165), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 198), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 231), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 297), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 330), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 231], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 330], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 198), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 231), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 297), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 330), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 363), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 231], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 297], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 330], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 363], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 429), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 462), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 495), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 561), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 594), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 627), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 660), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 429], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 462], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 495], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 561], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 594], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 627], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 660], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 495), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 561), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 594), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 627), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 660), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 693), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 495], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 561], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 594], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 627], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 660], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 693], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 495), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 561), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 594), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 627), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 660), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 693), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 726), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 561], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 594], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 627], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 660], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 693], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 726], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 594), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 627), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 660), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 693), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 726), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 759), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 594], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 627], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 660], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 693], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 726], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 759], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 561), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 594), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 627), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 660), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 693), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 726), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 759), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 792), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 594], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 627], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 660], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 693], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 726], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 759], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 792], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 858), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 891), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 924), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 957), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 990), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1023), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1056), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1089), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 858], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 891], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 924], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 957], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 990], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1023], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1056], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1089], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 891), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 924), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 957), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 990), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1023), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1056), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1089), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1122), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 891], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 924], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 957], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 990], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1023], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1056], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1089], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1122], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 924), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 957), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 990), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1023), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1056), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1089), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1122), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1155), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 924], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 957], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 990], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1023], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1056], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1089], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1122], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1155], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 957), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 990), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1023), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1056), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1089), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1122), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1155), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1188), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 957], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 990], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1023], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1056], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1089], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1122], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1155], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1188], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 990), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1023), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1056), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1089), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1122), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1155), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1188), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1221), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 990], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1023], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1056], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1089], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1122], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1155], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1188], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1221], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 132) = vo;
+                    out[ob + 132] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 165) = vo;
+                    out[ob + 165] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 198) = vo;
+                    out[ob + 198] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 231) = vo;
+                    out[ob + 231] = vo;
                 }
             }
         }
@@ -10769,70 +8968,70 @@ static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 429 * vy + 33 * vx + ct;
                 const int ob = 297 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 33), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 33], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 66), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 66], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 132), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 132], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 429), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 429], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 462), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 495), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 528), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 561), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 561], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 858), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 858], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 891), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 891], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 924), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 924], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 957), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 957], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 990), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 990], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10884,9 +9083,9 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10906,46 +9105,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10959,46 +9158,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11012,46 +9211,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11065,46 +9264,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11118,46 +9317,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11171,46 +9370,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 40], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11224,46 +9423,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 40], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11277,46 +9476,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 40], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11330,46 +9529,46 @@ static void Dw_big_same_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 56), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 40], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11419,9 +9618,9 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 9x9 -> 1x1x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -11441,14 +9640,14 @@ static void Dw_big_1x1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 82 * ct;
                 const int ib = 16 * vy + 16 * vx + ct;
                 const int ob = 16 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11498,9 +9697,9 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 64
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -11520,26 +9719,26 @@ static void Dw_big_k15_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 226 * ct;
                 const int ib = 6 * vy + 3 * vx + ct;
                 const int ob = 6 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 7,7 */
-                    const float vk0 = *(vw + 113);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[113];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 7,8 */
-                    const float vk0 = *(vw + 114);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[114];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 8,7 */
-                    const float vk0 = *(vw + 128);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6), vk0);
+                    const float vk0 = vw[128];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6], vk0);
                 }
                 {   /* tap 8,8 */
-                    const float vk0 = *(vw + 129);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[129];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11553,26 +9752,26 @@ static void Dw_big_k15_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 226 * ct;
                 const int ib = 6 * vy + 3 * vx + ct;
                 const int ob = 6 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 7,6 */
-                    const float vk0 = *(vw + 112);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                    const float vk0 = vw[112];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3], vk0);
                 }
                 {   /* tap 7,7 */
-                    const float vk0 = *(vw + 113);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[113];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 8,6 */
-                    const float vk0 = *(vw + 127);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[127];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 8,7 */
-                    const float vk0 = *(vw + 128);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6), vk0);
+                    const float vk0 = vw[128];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11586,26 +9785,26 @@ static void Dw_big_k15_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 226 * ct;
                 const int ib = 6 * vy + 3 * vx + ct;
                 const int ob = 6 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 6,7 */
-                    const float vk0 = *(vw + 98);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[98];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 6,8 */
-                    const float vk0 = *(vw + 99);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                    const float vk0 = vw[99];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3], vk0);
                 }
                 {   /* tap 7,7 */
-                    const float vk0 = *(vw + 113);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[113];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 7,8 */
-                    const float vk0 = *(vw + 114);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[114];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11619,26 +9818,26 @@ static void Dw_big_k15_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 226 * ct;
                 const int ib = 6 * vy + 3 * vx + ct;
                 const int ob = 6 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 97);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[97];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 6,7 */
-                    const float vk0 = *(vw + 98);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[98];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 7,6 */
-                    const float vk0 = *(vw + 112);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                    const float vk0 = vw[112];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3], vk0);
                 }
                 {   /* tap 7,7 */
-                    const float vk0 = *(vw + 113);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[113];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11684,1333 +9883,320 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 4, left 4, bottom 4, right 4)
  * act none, bias yes
  * MACs 9450 (standard convolution: 85050, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 0 floats
+ * packed weights 234 floats, scratch 990 floats
  *
  * stage 1: depthwise 5x5 -> 6x7x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 6 row classes x 7 column classes, padding resolved at generation time (about 654
- *       lines of C)
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: borders staged through a zero-padded 10x11x9 copy of the input: unrolling every
+ *       border class would take about 1308 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_big_tab_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
+static void Dw_big_tab_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* rows 0 x cols 0: kernel rows 4, cols 4 */
-    {
-        const int vy = 0;
+    /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
+    for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
+    for (int y = 0; y < 2; ++y) {
+        for (int j = 0; j < 27; ++j) stage[99 * y + j + 432] = in[27 * y + j];
+    }
+    /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 0; vy < 6; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
+                const int ib = 99 * vy + 9 * vx + ct;
                 const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 1: kernel rows 4, cols 3..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 2: kernel rows 4, cols 2..4 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 3: kernel rows 4, cols 1..3 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 4: kernel rows 4, cols 0..2 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 5: kernel rows 4, cols 0..1 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 6: kernel rows 4, cols 0 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 0: kernel rows 3..4, cols 4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 1: kernel rows 3..4, cols 3..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 2: kernel rows 3..4, cols 2..4 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 3: kernel rows 3..4, cols 1..3 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 4: kernel rows 3..4, cols 0..2 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 5: kernel rows 3..4, cols 0..1 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1 x cols 6: kernel rows 3..4, cols 0 */
-    {
-        const int vy = 1;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 0: kernel rows 2..3, cols 4 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 1: kernel rows 2..3, cols 3..4 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 2: kernel rows 2..3, cols 2..4 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 3: kernel rows 2..3, cols 1..3 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 36), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 4: kernel rows 2..3, cols 0..2 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 45), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 5: kernel rows 2..3, cols 0..1 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 2 x cols 6: kernel rows 2..3, cols 0 */
-    {
-        const int vy = 2;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 0: kernel rows 1..2, cols 4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 1: kernel rows 1..2, cols 3..4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 2: kernel rows 1..2, cols 2..4 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 54), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 3: kernel rows 1..2, cols 1..3 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 63), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 4: kernel rows 1..2, cols 0..2 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 5: kernel rows 1..2, cols 0..1 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 3 x cols 6: kernel rows 1..2, cols 0 */
-    {
-        const int vy = 3;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 0: kernel rows 0..1, cols 4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 1: kernel rows 0..1, cols 3..4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 2: kernel rows 0..1, cols 2..4 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 81), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 3: kernel rows 0..1, cols 1..3 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 4: kernel rows 0..1, cols 0..2 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 54], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 81], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 162], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 171], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 180], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 189], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 234], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 243], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 252], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 225], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 234], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 243], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 252], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 261], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 243], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 261], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 270], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 243], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 261], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 279], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 261], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 279], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 288], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 315], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 324], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 333], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 342], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 351], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 351], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 360], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 369], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 369], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 387], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 396], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 405], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 414], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 423], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 441], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 450], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 423], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 441], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 414], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 423], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 441], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 459], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 468], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 423], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 459], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 468], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 477], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 468], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 477], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 486], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    out[ob] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 4 x cols 6: kernel rows 0..1, cols 0 */
-    {
-        const int vy = 4;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 0: kernel rows 0, cols 4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 1: kernel rows 0, cols 3..4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 1;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    float vo = vacc3x0;
+                    out[ob + 27] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 2: kernel rows 0, cols 2..4 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 2;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    float vo = vacc4x0;
+                    out[ob + 36] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 3: kernel rows 0, cols 1..3 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 3;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
                 }
                 {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 4: kernel rows 0, cols 0..2 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 4;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 5: kernel rows 0, cols 0..1 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 5;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 5 x cols 6: kernel rows 0, cols 0 */
-    {
-        const int vy = 5;
-        {
-            const int vx = 6;
-            for (int ct = 0; ct < 9; ++ct) {
-                const float *restrict vw = w + 26 * ct;
-                const int ib = 27 * vy + 9 * vx + ct;
-                const int ob = 63 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
                 }
             }
         }
@@ -13033,8 +10219,10 @@ void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab_1c8p(in, out, packed);
-    (void)scratch;
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_big_tab_1c8p(in, out, packed, scratch + S1_STAGE);
 }
 
 /* layer.c.in: layer big_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -13060,9 +10248,9 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 11x11 -> 1x1x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -13082,14 +10270,14 @@ static void Dw_big_tab2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 122 * ct;
                 const int ib = 4 * vy + 4 * vx + ct;
                 const int ob = 4 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 10,0 */
-                    const float vk0 = *(vw + 111);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[111];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13139,10 +10327,10 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x2x15
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -13160,20 +10348,20 @@ static void Dw_big_d4_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 30 * vy + 15 * vx + ct;
                 const int ob = 30 * vy + 15 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
             }
         }
@@ -13223,9 +10411,9 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 7x7 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -13245,14 +10433,14 @@ static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13302,9 +10490,9 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 1x1x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -13324,14 +10512,14 @@ static void Dw_px_s2_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 32 * vy + 32 * vx + ct;
                 const int ob = 16 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13381,9 +10569,9 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -13403,14 +10591,14 @@ static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13460,9 +10648,9 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x17x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13482,18 +10670,18 @@ static void Dw_row_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 136 * vy + 8 * vx + ct;
                 const int ob = 136 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13507,78 +10695,78 @@ static void Dw_row_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 136 * vy + 8 * vx + ct;
                 const int ob = 136 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -13588,70 +10776,70 @@ static void Dw_row_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 136 * vy + 8 * vx + ct;
                 const int ob = 136 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -13665,18 +10853,18 @@ static void Dw_row_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 136 * vy + 8 * vx + ct;
                 const int ob = 136 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13726,9 +10914,9 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x1 -> 17x1x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 5 row classes x 1 column class, padding resolved at generation time (about 79 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13748,22 +10936,22 @@ static void Dw_col_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 6 * ct;
                 const int ib = 5 * vy + 5 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13777,26 +10965,26 @@ static void Dw_col_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 6 * ct;
                 const int ib = 5 * vy + 5 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13809,30 +10997,30 @@ static void Dw_col_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 6 * ct;
                 const int ib = 5 * vy + 5 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13846,26 +11034,26 @@ static void Dw_col_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 6 * ct;
                 const int ib = 5 * vy + 5 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13879,22 +11067,22 @@ static void Dw_col_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 6 * ct;
                 const int ib = 5 * vy + 5 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 10), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 10], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14098,7 +11286,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 11025LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 0,
+        .packed_floats = 234, .scratch_floats = 1089,
         .pack = dw_padding_int2_pack, .run = Run_int2
     },
     {
@@ -14248,7 +11436,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 9450LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 0,
+        .packed_floats = 234, .scratch_floats = 990,
         .pack = dw_padding_big_tab_pack, .run = Run_big_tab
     },
     {

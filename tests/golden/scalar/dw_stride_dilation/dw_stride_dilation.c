@@ -15,9 +15,9 @@
  *
  * stage 1: depthwise 3x3 -> 4x5x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -37,26 +37,26 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -70,56 +70,56 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -133,26 +133,26 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -165,34 +165,34 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -205,74 +205,74 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -285,34 +285,34 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -326,26 +326,26 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -359,56 +359,56 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -422,26 +422,26 @@ static void Dw_s2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -491,9 +491,9 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x8x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -512,130 +512,130 @@ static void Dw_s2e_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 416], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 448], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 464], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 416), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 416], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 736], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -648,34 +648,34 @@ static void Dw_s2e_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -689,100 +689,100 @@ static void Dw_s2e_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 416), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 416], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 448], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 464], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 416), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 416], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -796,26 +796,26 @@ static void Dw_s2e_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 32 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -865,9 +865,9 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -887,67 +887,67 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 400], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -961,26 +961,26 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -993,88 +993,88 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 400], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -1087,34 +1087,34 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1128,67 +1128,67 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -1202,26 +1202,26 @@ static void Dw_s3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 672 * vy + 48 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1271,10 +1271,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1293,26 +1293,26 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1326,100 +1326,100 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 108], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 99], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 198), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 234), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 252), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 234], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 252], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 189), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 207), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 225), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 243), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 261), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 225], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 243], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 261], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 180), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 234), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 252), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 270), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 234], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 252], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 270], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
             }
         }
@@ -1433,26 +1433,26 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1465,34 +1465,34 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1505,130 +1505,130 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 108], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 99], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 180), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 198), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 234), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 252), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 234], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 252], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 189), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 207), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 225), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 243), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 261), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 225], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 243], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 261], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 162), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 180), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 234), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 252), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 270), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 234], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 252], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 270], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
             }
         }
@@ -1641,34 +1641,34 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 162], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1682,26 +1682,26 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1715,100 +1715,100 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 81), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 108], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 63), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 99), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 63], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 99], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 117], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
             }
         }
@@ -1822,26 +1822,26 @@ static void Dw_s1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 153 * vy + 18 * vx + ct;
                 const int ob = 81 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 162), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 162], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1891,9 +1891,9 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 8x8x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 778
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1913,46 +1913,46 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1966,58 +1966,58 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2031,130 +2031,130 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 170], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 187], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 187), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 204], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 221], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 306], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 323], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 323], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 357], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
             }
         }
@@ -2168,58 +2168,58 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2233,46 +2233,46 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2285,70 +2285,70 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2361,90 +2361,90 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2457,200 +2457,200 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 255), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 238], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 238), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 221], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 221), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 187), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 85], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 85), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 85], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 51], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 170], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 187], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 187), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 204], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 187), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 204), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 221], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 306], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 323], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 323), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 323], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 357], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
             }
         }
@@ -2663,90 +2663,90 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 289), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 289], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2759,70 +2759,70 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 119], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2836,46 +2836,46 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2889,58 +2889,58 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2954,130 +2954,130 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 255], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 255), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 238], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 238), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 221], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 221), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 204), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 187), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 85], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 102), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 85), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 102], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 85], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 51], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
             }
         }
@@ -3091,58 +3091,58 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 119], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3156,46 +3156,46 @@ static void Dw_s2x1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 17 * vx + ct;
                 const int ob = 136 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3245,9 +3245,9 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 6x7x7
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3267,26 +3267,26 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3300,78 +3300,78 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 35], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 49], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 133), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 133], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 147], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 154], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 21) = vo;
+                    out[ob + 21] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
             }
         }
@@ -3385,26 +3385,26 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3417,34 +3417,34 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3457,102 +3457,102 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 42], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 35), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 35], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 28], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 35], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 49], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 98), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 105), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 133), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 133], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 147], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 154], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 21) = vo;
+                    out[ob + 21] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
             }
         }
@@ -3565,34 +3565,34 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 84), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 91), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3606,26 +3606,26 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3639,78 +3639,78 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 42), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 42], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 77), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 63), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 35), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 35], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 84), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 56), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 56], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 28], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 21), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 35), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 49), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 21], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 35], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 49], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 42), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 42], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 21), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 35), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 49), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 21], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 35], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 49], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 7) = vo;
+                    out[ob + 7] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 21) = vo;
+                    out[ob + 21] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
             }
         }
@@ -3724,26 +3724,26 @@ static void Dw_s3x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 273 * vy + 14 * vx + ct;
                 const int ob = 49 * vy + 7 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 98), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 91), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3793,9 +3793,9 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 7x6x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 264
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3814,58 +3814,58 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 627], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 660], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1122], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1155], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1188), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1188], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1221), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1221], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3878,130 +3878,130 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 264], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 330], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 363), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 363], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 297], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 396], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 627), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 726), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 825), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 627], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 726], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 825], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 660), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 759), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 858), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 759], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 858], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 693), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 792), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 891), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 693], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 792], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 891], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 726), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 825), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 924), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 627], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 726], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 825], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 924], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 759), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 858), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 957), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 759], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 858], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 957], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1089), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1188), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1287), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1386), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1089], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1188], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1287], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1386], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1419), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1122], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1419], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1254), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1353), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1452), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1254], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1353], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1452], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1188), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1287), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1386), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1485), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1188], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1287], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1386], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1485], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1221), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1419), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1518), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1419], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1518], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -4014,46 +4014,46 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1089), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1089], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1122), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1122], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1155), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1155], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4067,42 +4067,42 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 627], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 660], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4116,95 +4116,95 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 264], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 198), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 330], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 66), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 363), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 363], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 297], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 396], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 627), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 726), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 825), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 627], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 726], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 825], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 660), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 759), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 858), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 759], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 858], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 693), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 792), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 891), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 693], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 792], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 891], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 627), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 726), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 825), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 924), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 627], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 726], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 825], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 924], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 660), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 759), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 858), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 957), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 759], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 858], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 957], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -4218,34 +4218,34 @@ static void Dw_s2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 1122 * vy + 99 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 561], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 594), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 594], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4295,9 +4295,9 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 5x5x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4317,46 +4317,46 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 76], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4370,110 +4370,110 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 12], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 76], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 92], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 76], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 92], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 148), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 164), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 148], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 164], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 172), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 172], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -4487,46 +4487,46 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4539,70 +4539,70 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 60], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 76], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4615,170 +4615,170 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 100], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 44), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 76], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 44], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 52), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 44), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 44], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 28], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 12], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 76), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 92), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 76], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 92], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 84), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 84], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 88), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 104), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 104], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 76), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 92), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 76], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 92], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 148), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 164), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 148], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 164], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 172), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 172], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -4791,70 +4791,70 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 76], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 60), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 60], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4868,46 +4868,46 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 60], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4921,110 +4921,110 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 100], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 44), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 76], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 44], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 56), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 52), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 52], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 60), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 44), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 28), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 60], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 44], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 28], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 12), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 12], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 28], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -5038,46 +5038,46 @@ static void Dw_s4_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 272 * vy + 16 * vx + ct;
                 const int ob = 20 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 76), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 76], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 68], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5127,9 +5127,9 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 2x2x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -5148,60 +5148,60 @@ static void Dw_s8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 600 * vy + 40 * vx + ct;
                 const int ob = 10 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 50), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 50], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 75), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 115), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 115], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 85), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 125), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 85], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 125], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 190), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 190], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 155), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 200], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
             }
         }
@@ -5251,10 +5251,10 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 2x2 -> 5x5x15
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5272,53 +5272,53 @@ static void Dw_s3k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 585 * vy + 45 * vx + ct;
                 const int ob = 75 * vy + 15 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 105), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 150], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 285), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 285], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 330], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 210), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 300), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 345), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 345], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 30) = vo;
+                    out[ob + 30] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
             }
         }
@@ -5331,18 +5331,18 @@ static void Dw_s3k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 585 * vy + 45 * vx + ct;
                 const int ob = 75 * vy + 15 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5356,39 +5356,39 @@ static void Dw_s3k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 585 * vy + 45 * vx + ct;
                 const int ob = 75 * vy + 15 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 45), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 90), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 105), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 150), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 150], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 30) = vo;
+                    out[ob + 30] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
             }
         }
@@ -5402,14 +5402,14 @@ static void Dw_s3k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 585 * vy + 45 * vx + ct;
                 const int ob = 75 * vy + 15 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5459,9 +5459,9 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 1x1 -> 3x3x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -5480,26 +5480,26 @@ static void Dw_s3k1v_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 2 * ct;
                 const int ib = 168 * vy + 24 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -5549,9 +5549,9 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 13x13x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5570,35 +5570,35 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -5611,111 +5611,111 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 24], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 32], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 56], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 232), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 248), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 200], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 232], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 248], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 232), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 248), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 232], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 248], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 248), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 248], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -5725,34 +5725,34 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5765,35 +5765,35 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 200], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -5806,45 +5806,45 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 184], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -5857,144 +5857,144 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 184), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 184], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 152), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 184], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 152], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 24], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 32], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 56], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 232), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 248), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 200], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 232], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 248], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 232), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 248), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 232], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 248], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 248), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 248], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -6004,46 +6004,46 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6056,45 +6056,45 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 200], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -6107,35 +6107,35 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 184], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -6148,111 +6148,111 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 184), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 184], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 184), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 152), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 136), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 184], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 152], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 24), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 32), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 24], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 32], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 56), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 56], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -6262,34 +6262,34 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6302,35 +6302,35 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 104 * vy + 8 * vx + ct;
                 const int ob = 104 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 200], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -6380,10 +6380,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x14x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -6401,44 +6401,44 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 423], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -6451,111 +6451,111 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 18], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 27], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 90], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 378), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 387), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 396), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 405), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 414), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 369], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 378], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 387], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 396], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 405], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 414], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 405), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 414), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 423), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 441), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 405], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 414], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 423], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 441], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 441), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 450), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 459), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 468), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 423], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 441], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 459], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 468], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -6568,44 +6568,44 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 369], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -6618,56 +6618,56 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 423], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -6680,144 +6680,144 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 378), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 369), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 360), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 351), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 342), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 387], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 378], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 369], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 351], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 342], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 351), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 342), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 333), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 324), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 315), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 351], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 342], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 333], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 324], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 315], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 324), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 315), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 297), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 324], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 315], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 18], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 27], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 90], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 378), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 387), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 396), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 405), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 414), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 369], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 378], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 387], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 396], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 405], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 414], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 405), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 414), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 423), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 441), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 405], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 414], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 423], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 441], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 414), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 423), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 441), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 450), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 459), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 468), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 414], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 423], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 441], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 459], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 468], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -6830,56 +6830,56 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 387], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 369), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 369], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 387), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -6892,44 +6892,44 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -6942,111 +6942,111 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 378), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 369), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 360), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 351), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 342), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 387], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 378], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 369], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 351], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 342], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 351), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 342), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 333), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 324), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 315), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 351], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 342], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 333], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 324], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 315], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 351), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 342), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 333), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 324), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 315), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 297), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 333], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 324], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 315], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 18), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 27), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 18], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 27], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 36), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 45), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 54), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 81), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 90), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 54], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 90], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -7059,44 +7059,44 @@ static void Dw_d3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 126 * vy + 9 * vx + ct;
                 const int ob = 126 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 405), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 387), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 405], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 387], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 378), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 369), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 369], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 27), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -7146,9 +7146,9 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x9x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7168,26 +7168,26 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 848], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7201,100 +7201,100 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 432], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 464], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 368], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 496], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 880), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 944), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 976), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 784], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 816], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 944], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 976], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 944), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 944], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 944), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1040), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 944], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1008], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1040], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -7308,26 +7308,26 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 784], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7340,34 +7340,34 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 848], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7380,130 +7380,130 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 432], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 464], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 368], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 496], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 880), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 944), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 976), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 784], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 816], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 944], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 976], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 944), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 944], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 944), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1040), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 944], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1008], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1040], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -7516,34 +7516,34 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 784), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 784], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7557,26 +7557,26 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7590,100 +7590,100 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 432], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 432), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 432], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 464], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 368), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 368], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 496], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -7697,26 +7697,26 @@ static void Dw_d2s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 544 * vy + 32 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7766,9 +7766,9 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 9x8x3
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7787,46 +7787,46 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7839,75 +7839,75 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -7920,90 +7920,90 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8016,58 +8016,58 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8080,60 +8080,60 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8147,58 +8147,58 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8212,95 +8212,95 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8314,115 +8314,115 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8436,74 +8436,74 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8517,75 +8517,75 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8598,70 +8598,70 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8674,115 +8674,115 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8795,140 +8795,140 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 309), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 315), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 309], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -8941,90 +8941,90 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 300], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9037,90 +9037,90 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 273), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 279), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 273], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 282), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 282], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 291), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 291], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 297], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9134,58 +9134,58 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9199,95 +9199,95 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9301,115 +9301,115 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9423,74 +9423,74 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 156], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9504,75 +9504,75 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 129), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 129], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 138), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 138], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9585,46 +9585,46 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9637,75 +9637,75 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9718,90 +9718,90 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 270), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 267), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 261), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 267], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 123), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 123], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 21), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 21], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9814,58 +9814,58 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 276), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 276], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9878,60 +9878,60 @@ static void Dw_d3s2k5_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 96 * vy + 6 * vx + ct;
                 const int ob = 24 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 303), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 303], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 294), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 294], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 285), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 279), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 285], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 279], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 159), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 159], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 150), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 141), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 141], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 15), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -9981,9 +9981,9 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 9x9x31
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10003,35 +10003,35 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 372], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10045,78 +10045,78 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 31], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 62], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 93], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 124], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 124], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 155], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 186], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 310), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 341), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 279], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 310], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 341], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 341), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 372), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 403), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 341], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 372], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 403], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 403), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 434), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 465), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 372], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 403], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 434], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 465], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 62) = vo;
+                    out[ob + 62] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 124) = vo;
+                    out[ob + 124] = vo;
                 }
             }
         }
@@ -10130,35 +10130,35 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 248], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10171,45 +10171,45 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 186], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 372], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10222,102 +10222,102 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 279), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 248), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 217), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 310], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 279], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 248], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 217], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 217), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 186), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 155), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 217], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 186], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 155], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 155), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 93), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 155], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 93], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 31], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 62], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 93], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 124], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 124], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 155], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 186], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 279), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 310), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 341), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 279], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 310], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 341], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 341), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 372), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 403), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 341], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 372], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 403], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 372), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 403), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 434), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 465), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 372], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 403], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 434], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 465], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 62) = vo;
+                    out[ob + 62] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 124) = vo;
+                    out[ob + 124] = vo;
                 }
             }
         }
@@ -10330,45 +10330,45 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 310], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 248), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 248], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 310), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 310], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10382,35 +10382,35 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 186], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10424,78 +10424,78 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 279), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 248), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 217), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 310], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 279], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 248], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 217], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 217), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 186), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 155), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 217], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 186], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 155], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 217), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 186), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 155), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 93), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 155], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 93], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 31), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 62), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 31], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 62], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 62), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 93), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 124), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 93], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 124], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 93), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 124), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 155), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 186), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 124], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 155], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 186], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 62) = vo;
+                    out[ob + 62] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 124) = vo;
+                    out[ob + 124] = vo;
                 }
             }
         }
@@ -10509,35 +10509,35 @@ static void Dw_d1x2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 279 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 310), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 310], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 31), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 31], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 31), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
             }
         }
@@ -10587,9 +10587,9 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 13x17x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10608,56 +10608,56 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -10670,68 +10670,68 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -10744,110 +10744,110 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 152], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 164), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 164], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 172], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -10860,68 +10860,68 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -10934,56 +10934,56 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -10996,74 +10996,74 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11076,92 +11076,92 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11174,150 +11174,150 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 120], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 152), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 152], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 164), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 164], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 172], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -11330,92 +11330,92 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 156), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 156], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11428,74 +11428,74 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 116), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 116], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11508,56 +11508,56 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11570,68 +11570,68 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11644,110 +11644,110 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 148], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 120], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 12), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 12], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 28), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 28], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 28), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 28], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
             }
         }
@@ -11760,68 +11760,68 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 116], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11834,56 +11834,56 @@ static void Dw_d2x3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 68 * vy + 4 * vx + ct;
                 const int ob = 68 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 148), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 148], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 136), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 136], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
             }
         }
@@ -11933,9 +11933,9 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 4x4x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -11954,88 +11954,88 @@ static void Dw_d2s3v_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 714 * vy + 51 * vx + ct;
                 const int ob = 68 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 85), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 187), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 85], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 187], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 119), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 119], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 221], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 527), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 578), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 629), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 527], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 578], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 629], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 510), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 612), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 663), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 612], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 663], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 595), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 646), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 697), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 595], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 646], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 697], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 952), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1003), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1054), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1105), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 952], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1003], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1054], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1105], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 986), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1037), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1088), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1139), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 986], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1037], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1088], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1139], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1020), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1071), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1122), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1173), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1020], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1071], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1122], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1173], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
             }
         }
@@ -12085,9 +12085,9 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 2x2 -> 9x9x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -12106,32 +12106,32 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 172], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12144,18 +12144,18 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12168,32 +12168,32 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12207,39 +12207,39 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 116], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 164), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 172), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 164], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 172], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12253,26 +12253,26 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12286,39 +12286,39 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 148], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12331,32 +12331,32 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 116), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 116], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12369,18 +12369,18 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12393,32 +12393,32 @@ static void Dw_d8k2_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 5 * ct;
                 const int ib = 36 * vy + 4 * vx + ct;
                 const int ob = 36 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 156), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 148), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 156], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 148], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 4) = vo;
+                    out[ob + 4] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
             }
         }
@@ -12468,9 +12468,9 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 13x6x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 100
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -12489,18 +12489,18 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12513,78 +12513,78 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 568), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 568], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 592], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 504], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 600], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 536), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 536], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -12597,22 +12597,22 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12625,102 +12625,102 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 568), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 568], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 592], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 504), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 504], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 600], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 536), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 536], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -12733,18 +12733,18 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12757,78 +12757,78 @@ static void Dw_d3x1s13_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 24 * vx + ct;
                 const int ob = 48 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 184), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 184], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 168), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 168], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 152), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 200), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 152], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 200], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -12878,9 +12878,9 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 7x4x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -12900,38 +12900,38 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 10], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
             }
         }
@@ -12945,18 +12945,18 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12970,56 +12970,56 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 50), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 50], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 10], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
             }
         }
@@ -13033,26 +13033,26 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13065,74 +13065,74 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 180), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 150), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 150], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 150), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 140], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 70), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 70], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 70), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 60), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 70], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 70), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 50), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 70], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 50], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 10), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 10], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 30), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 30), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 5) = vo;
+                    out[ob + 5] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 10) = vo;
+                    out[ob + 10] = vo;
                 }
             }
         }
@@ -13145,34 +13145,34 @@ static void Dw_d2s2t_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 90 * vy + 10 * vx + ct;
                 const int ob = 20 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 180), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 90), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13222,9 +13222,9 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 6x6x65
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13244,26 +13244,26 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13277,67 +13277,67 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 195], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 390], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 585], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 585], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 780], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3315), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3510), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2925], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3315], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3315), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3705), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3705], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3705), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3900), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3705], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3900], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 130) = vo;
+                    out[ob + 130] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 195) = vo;
+                    out[ob + 195] = vo;
                 }
             }
         }
@@ -13351,26 +13351,26 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2925], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13383,34 +13383,34 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2925], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3315], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13423,88 +13423,88 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2925), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2730), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2925], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2730], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2925), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2730), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2535), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 2925], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2730], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2535], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2730), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2535), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2340), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2925], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 2730], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2535], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2340], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 195], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 390], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 585], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 585], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 780], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3315), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3510), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2925], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3315], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3315), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3705), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3705], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3315), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3705), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3900), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3705], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3900], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 130) = vo;
+                    out[ob + 130] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 195) = vo;
+                    out[ob + 195] = vo;
                 }
             }
         }
@@ -13517,34 +13517,34 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3315], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 2925), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 2925], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13558,26 +13558,26 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2925], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13591,67 +13591,67 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2925), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2730), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3315], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2925], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2730], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2925), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2730), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2535), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 2925], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2730], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2535], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 2925), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 2730), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 2535), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 2340), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 2925], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 2730], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2535], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2340], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 195), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 390), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 195], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 390], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 195), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 390), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 585), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 585], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 195), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 390), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 585), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 780), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 585], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 780], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 130) = vo;
+                    out[ob + 130] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 195) = vo;
+                    out[ob + 195] = vo;
                 }
             }
         }
@@ -13665,26 +13665,26 @@ static void Dw_d3s3_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3120 * vy + 195 * vx + ct;
                 const int ob = 390 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3315), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3315], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 195), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }

@@ -16,9 +16,9 @@
  *
  * stage 1: depthwise 3x3 -> 40x40x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -47,28 +47,28 @@ static void Dw_f72_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -81,127 +81,127 @@ static void Dw_f72_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 736], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 736), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 736], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -211,101 +211,101 @@ static void Dw_f72_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -319,28 +319,28 @@ static void Dw_f72_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -358,36 +358,36 @@ static void Dw_f72_R2N12_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -399,160 +399,160 @@ static void Dw_f72_R2N12_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 544], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 736], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 736), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 736], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -562,128 +562,128 @@ static void Dw_f72_R2N12_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -696,36 +696,36 @@ static void Dw_f72_R2N12_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -743,36 +743,36 @@ static void Dw_f72_R2N2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -784,160 +784,160 @@ static void Dw_f72_R2N2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 544], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 736], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 736), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 736], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -947,128 +947,128 @@ static void Dw_f72_R2N2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 688), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 688], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 688), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 688], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 672), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 688), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 736), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 672], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 688], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 736], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -1081,36 +1081,36 @@ static void Dw_f72_R2N2_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 640], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1129,28 +1129,28 @@ static void Dw_f72_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1163,127 +1163,127 @@ static void Dw_f72_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 544], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -1293,101 +1293,101 @@ static void Dw_f72_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 640), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 592), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 640], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 592], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -1401,28 +1401,28 @@ static void Dw_f72_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 640 * vy + 16 * vx + ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 656), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 656], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 640], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1852,9 +1852,9 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 40x40x48
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1883,28 +1883,28 @@ static void Dw_small_w_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1917,127 +1917,127 @@ static void Dw_small_w_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2208], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -2047,101 +2047,101 @@ static void Dw_small_w_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -2155,28 +2155,28 @@ static void Dw_small_w_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2194,36 +2194,36 @@ static void Dw_small_w_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2235,160 +2235,160 @@ static void Dw_small_w_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1632), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1632], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1536), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1536], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2208], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -2398,128 +2398,128 @@ static void Dw_small_w_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -2532,36 +2532,36 @@ static void Dw_small_w_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2579,36 +2579,36 @@ static void Dw_small_w_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2620,160 +2620,160 @@ static void Dw_small_w_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1632), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1632], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1536), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1536], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2208], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -2783,128 +2783,128 @@ static void Dw_small_w_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2064), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2064], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2016), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2160), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2016], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2016), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2064), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2208), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2016], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2064], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2208], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -2917,36 +2917,36 @@ static void Dw_small_w_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1872), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1872], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2965,28 +2965,28 @@ static void Dw_small_w_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2999,127 +2999,127 @@ static void Dw_small_w_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1632), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1632], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1536), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1536], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -3129,101 +3129,101 @@ static void Dw_small_w_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1824), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1776), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1824], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1776], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1872), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1824), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1776), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1728), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1632), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1872], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1824], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1776], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1728], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1632], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -3237,28 +3237,28 @@ static void Dw_small_w_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 48 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1968), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1968], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3736,9 +3736,9 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 5x5 -> 23x37x90
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 90: 90 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 90: 90 tiles
  *   borders: borders staged through a zero-padded 27x41x90 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -3769,328 +3769,328 @@ static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 3690 * vy + 90 * vx + ct;
                 const int ob = 3330 * vy + 90 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 180), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 270), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 450), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 540), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 630), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 630], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 180), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 270), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 450), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 540), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 630), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 720), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 720], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 180), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 270), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 450), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 540), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 630), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 810), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 810], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 270), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 450), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 540), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 630), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 810), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 900), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 630], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 810], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 900], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 450), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 540), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 630), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 810), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 900), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 990), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 450], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 630], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 810], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 900], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 990], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3690), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3870), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4050), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4140), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4230), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3690], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3870], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4050], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4140], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4230], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3780), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3870), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3960), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4050), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4230), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4410), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3780], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3870], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3960], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4050], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4230], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4410], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3870), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3960), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4050), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4230), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4410), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4500), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3870], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3960], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4050], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4230], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4410], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4500], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3960), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4050), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4230), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4410), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4500), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4590), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3960], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4050], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4230], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4410], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4500], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4590], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4050), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4230), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4410), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 4500), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 4590), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 4680), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4050], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4230], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4410], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4500], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4590], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4680], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7380), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7470), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7650), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7740), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 7830), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 7920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 8010), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7380], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7470], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7650], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7740], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 7830], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 7920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8010], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7470), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7650), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7740), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7830), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 7920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 8010), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 8100), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7470], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7650], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7740], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7830], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 7920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8010], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8100], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7650), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7830), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 8010), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 8100), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 8190), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7650], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7830], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8010], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8100], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8190], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7650), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7740), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7830), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 8010), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 8100), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 8190), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 8280), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7650], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7740], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7830], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8010], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8100], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8190], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8280], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7740), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7830), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 8010), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 8100), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 8190), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 8280), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 8370), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7740], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7830], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 8010], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8100], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8190], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8280], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8370], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11070), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11250), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11430), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 11520), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 11610), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 11700), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11070], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11250], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11430], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11520], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11700], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11250), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11430), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11520), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 11610), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 11700), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 11790), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11250], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11430], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11520], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11610], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11790], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11250), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11340), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11430), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11610), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 11700), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 11790), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 11880), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11250], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11340], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11430], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11610], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11880], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11340), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11430), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11610), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11700), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 11790), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 11880), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 11970), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11340], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11430], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11610], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11700], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11970], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11430), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11610), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11700), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11790), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 11880), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 11970), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 12060), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11430], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11610], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11700], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 12060], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14850), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 14940), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15030), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 15210), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 15300), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 15390), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14850], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 14940], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15030], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15210], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15300], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15390], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14850), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14940), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15030), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15210), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 15300), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 15390), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 15480), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14850], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14940], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15030], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15210], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15300], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15390], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15480], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14940), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15030), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15210), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15300), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 15390), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 15480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 15570), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14940], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15030], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15300], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15390], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15570], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 15030), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15210), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15300), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15390), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 15480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 15570), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 15660), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15030], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15210], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15390], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15570], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15660], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 15120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15210), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15300), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15390), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 15570), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 15660), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 15750), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15570], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15660], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15750], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 90) = vo;
+                    out[ob + 90] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 180) = vo;
+                    out[ob + 180] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 270) = vo;
+                    out[ob + 270] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 360) = vo;
+                    out[ob + 360] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 450) = vo;
+                    out[ob + 450] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 540) = vo;
+                    out[ob + 540] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 630) = vo;
+                    out[ob + 630] = vo;
                 }
             }
         }
@@ -4100,235 +4100,235 @@ static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 3690 * vy + 90 * vx + ct;
                 const int ob = 3330 * vy + 90 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 180), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 270), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 360), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 90), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 180), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 270), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 450), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 180), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 270), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 450), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 540), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 540], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 270), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 450), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 540), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 630), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 630], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 450), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 540), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 630), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 720), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 450], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 630], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3690), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3870), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 3960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4050), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3690], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3870], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4050], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3780), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3870), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 3960), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4050), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4140), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3780], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3870], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3960], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4050], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4140], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3870), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 3960), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4050), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4230), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3870], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3960], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4050], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4230], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 3960), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4050), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4140), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4230), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4320), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3960], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4050], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4140], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4230], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4320], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 4050), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 4140), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 4230), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 4320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 4410), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4050], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4140], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4230], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4410], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7380), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7470), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7650), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7740), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7380], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7470], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7650], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7740], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7470), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7650), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7740), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7830), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7470], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7650], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7740], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7830], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7650), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7830), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 7920), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7650], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7830], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7920], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7650), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7740), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7830), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 7920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 8010), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7650], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7740], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7830], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8010], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 7740), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 7830), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 7920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 8010), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 8100), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7740], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7830], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 8010], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8100], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11070), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11250), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11430), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11070], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11250], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11430], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11250), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11430), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11520), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11250], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11430], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11520], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11250), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11340), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11430), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11610), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11250], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11340], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11430], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11610], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11340), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11430), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11610), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11700), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11340], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11430], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11610], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11700], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 11430), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 11520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 11610), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 11700), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 11790), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11430], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11610], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11700], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11790], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14850), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 14940), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15030), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15120), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14850], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 14940], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15030], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15120], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14850), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 14940), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15030), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15210), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14850], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14940], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15030], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15210], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 14940), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15030), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15210), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15300), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14940], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15030], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15300], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 15030), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15210), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15300), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15390), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15030], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15210], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15390], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 15120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 15210), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 15300), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 15390), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 15480), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15480], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 90) = vo;
+                    out[ob + 90] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 180) = vo;
+                    out[ob + 180] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 270) = vo;
+                    out[ob + 270] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 360) = vo;
+                    out[ob + 360] = vo;
                 }
             }
         }
@@ -4630,9 +4630,9 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 15x15x102
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 296
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4661,25 +4661,25 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -4698,8 +4698,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 714], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -4718,8 +4718,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 765], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -4738,8 +4738,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 816], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -4758,8 +4758,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2244], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -4778,8 +4778,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2295], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -4798,8 +4798,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2346], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3162], vk0);
@@ -4818,8 +4818,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 3774], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3213], vk0);
@@ -4838,8 +4838,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 3825], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3162], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3162], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3264], vk0);
@@ -4859,67 +4859,67 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 612) = vo;
+                    out[ob + 612] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 613) = vo;
+                    out[ob + 613] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 714) = vo;
+                    out[ob + 714] = vo;
                 }
                 {
                     float vo = vacc7x1;
-                    *(out + ob + 715) = vo;
+                    out[ob + 715] = vo;
                 }
             }
         }
@@ -4929,21 +4929,21 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -4958,8 +4958,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 510], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -4974,8 +4974,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 561], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -4990,8 +4990,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 612], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -5006,8 +5006,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2040], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -5022,8 +5022,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2091], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -5038,8 +5038,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2142], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3162], vk0);
@@ -5054,8 +5054,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 3570], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3213], vk0);
@@ -5070,8 +5070,8 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 3621], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3162], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3162], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3264], vk0);
@@ -5087,51 +5087,51 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
             }
         }
@@ -5144,51 +5144,51 @@ static void Dw_mult2_R1N5_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -5206,25 +5206,25 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -5243,8 +5243,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 714], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -5263,8 +5263,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 765], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -5283,8 +5283,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 816], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -5303,8 +5303,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2244], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -5323,8 +5323,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2295], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -5343,8 +5343,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2346], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3162], vk0);
@@ -5363,8 +5363,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 3774], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3213], vk0);
@@ -5383,8 +5383,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 3825], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3162], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3162], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3264], vk0);
@@ -5404,67 +5404,67 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 612) = vo;
+                    out[ob + 612] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 613) = vo;
+                    out[ob + 613] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 714) = vo;
+                    out[ob + 714] = vo;
                 }
                 {
                     float vo = vacc7x1;
-                    *(out + ob + 715) = vo;
+                    out[ob + 715] = vo;
                 }
             }
         }
@@ -5474,21 +5474,21 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -5503,8 +5503,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 510], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -5519,8 +5519,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 561], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -5535,8 +5535,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 612], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -5551,8 +5551,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2040], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -5567,8 +5567,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2091], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -5583,8 +5583,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2142], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3162], vk0);
@@ -5599,8 +5599,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 3570], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3213], vk0);
@@ -5615,8 +5615,8 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 3621], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3162], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3162], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 3264], vk0);
@@ -5632,51 +5632,51 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
             }
         }
@@ -5689,51 +5689,51 @@ static void Dw_mult2_R1N4_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3060], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3060], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 3111], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 3111], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -5752,25 +5752,25 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -5789,8 +5789,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 714], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -5809,8 +5809,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 765], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -5829,8 +5829,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 816], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -5849,8 +5849,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2244], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -5869,8 +5869,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 2295], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -5890,67 +5890,67 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 612) = vo;
+                    out[ob + 612] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 613) = vo;
+                    out[ob + 613] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 714) = vo;
+                    out[ob + 714] = vo;
                 }
                 {
                     float vo = vacc7x1;
-                    *(out + ob + 715) = vo;
+                    out[ob + 715] = vo;
                 }
             }
         }
@@ -5960,21 +5960,21 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
@@ -5989,8 +5989,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 510], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
@@ -6005,8 +6005,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 561], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 102], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 102], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
@@ -6021,8 +6021,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 612], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1632], vk0);
@@ -6037,8 +6037,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2040], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1683], vk0);
@@ -6053,8 +6053,8 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                     vacc5x1 = SG_MADD(vacc5x1, in[ib + 2091], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1632], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1632], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1734], vk0);
@@ -6070,51 +6070,51 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 103) = vo;
+                    out[ob + 103] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 205) = vo;
+                    out[ob + 205] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 307) = vo;
+                    out[ob + 307] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 408) = vo;
+                    out[ob + 408] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 409) = vo;
+                    out[ob + 409] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 510) = vo;
+                    out[ob + 510] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 511) = vo;
+                    out[ob + 511] = vo;
                 }
             }
         }
@@ -6128,39 +6128,39 @@ static void Dw_mult2_R2N1_2c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 3060 * vy + 102 * vx + ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 51], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1530], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1530], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1581], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1581], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -7037,10 +7037,10 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 23x23x40
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 40: 40 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 40: 40 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 8 output rows (29 KiB of depthwise output, 184 pixels per
@@ -7071,24 +7071,24 @@ static void Dw_dil_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7110,102 +7110,102 @@ static void Dw_dil_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4080), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4080), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4080], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 200) = vo;
+                    out[ob + 200] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 280) = vo;
+                    out[ob + 280] = vo;
                 }
             }
         }
@@ -7221,72 +7221,72 @@ static void Dw_dil_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc3x0 = 0.0f;
                 float vacc4x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -7302,24 +7302,24 @@ static void Dw_dil_R1N1_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7339,32 +7339,32 @@ static void Dw_dil_R2N8_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7385,135 +7385,135 @@ static void Dw_dil_R2N8_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3200), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3040), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3040], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2960], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4080), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4080), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4080], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 200) = vo;
+                    out[ob + 200] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 280) = vo;
+                    out[ob + 280] = vo;
                 }
             }
         }
@@ -7529,96 +7529,96 @@ static void Dw_dil_R2N8_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc3x0 = 0.0f;
                 float vacc4x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -7633,32 +7633,32 @@ static void Dw_dil_R2N8_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7678,32 +7678,32 @@ static void Dw_dil_R2N5_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7724,135 +7724,135 @@ static void Dw_dil_R2N5_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3200), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3040), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3040], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2960], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 640], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4080), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4080), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4080], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 200) = vo;
+                    out[ob + 200] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 280) = vo;
+                    out[ob + 280] = vo;
                 }
             }
         }
@@ -7868,96 +7868,96 @@ static void Dw_dil_R2N5_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc3x0 = 0.0f;
                 float vacc4x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3760), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3760], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3840], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3840), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4000), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4000], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -7972,32 +7972,32 @@ static void Dw_dil_R2N5_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3520), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3520], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8018,24 +8018,24 @@ static void Dw_dil_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8057,102 +8057,102 @@ static void Dw_dil_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3200), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3120), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3040), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3040], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2960], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 640], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 200) = vo;
+                    out[ob + 200] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 280) = vo;
+                    out[ob + 280] = vo;
                 }
             }
         }
@@ -8168,72 +8168,72 @@ static void Dw_dil_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 float vacc3x0 = 0.0f;
                 float vacc4x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3440), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3440], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3440), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3280), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3440], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3280], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3520), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3440), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3280), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3200), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3520], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3440], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3280], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3200], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 400], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -8249,24 +8249,24 @@ static void Dw_dil_R3N1_1c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 920 * (vy - y0) + 40 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3680), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8872,9 +8872,9 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 384: 384 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 384: 384 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8903,28 +8903,28 @@ static void Dw_band14_R1N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8938,127 +8938,127 @@ static void Dw_band14_R1N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2688), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2688], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6912), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7296), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6912], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7296], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7296), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7296], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8448), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8448], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1920) = vo;
+                    out[ob + 1920] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2304) = vo;
+                    out[ob + 2304] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2688) = vo;
+                    out[ob + 2688] = vo;
                 }
             }
         }
@@ -9068,75 +9068,75 @@ static void Dw_band14_R1N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6912), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6912], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
             }
         }
@@ -9150,28 +9150,28 @@ static void Dw_band14_R1N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9189,36 +9189,36 @@ static void Dw_band14_R2N2_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9231,160 +9231,160 @@ static void Dw_band14_R2N2_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3840), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3456), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3840], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3456], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4992), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3840), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2688), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4992], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2688], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2304), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2304], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2688), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2688], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6912), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7296), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6912], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7296], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7296), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7296], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8448), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8448], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1920) = vo;
+                    out[ob + 1920] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2304) = vo;
+                    out[ob + 2304] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2688) = vo;
+                    out[ob + 2688] = vo;
                 }
             }
         }
@@ -9394,96 +9394,96 @@ static void Dw_band14_R2N2_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4992), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4992], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4224], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3840), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3840], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6912), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6912], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
             }
         }
@@ -9496,36 +9496,36 @@ static void Dw_band14_R2N2_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4992), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4992], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5376), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5376], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9544,28 +9544,28 @@ static void Dw_band14_R3N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9579,127 +9579,127 @@ static void Dw_band14_R3N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3840), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3456), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3840], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3456], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4992), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3840), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2688), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4992], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2688], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3840), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2304), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2304], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2304], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1920), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2688), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1920], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2688], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1920), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1920], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1920) = vo;
+                    out[ob + 1920] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2304) = vo;
+                    out[ob + 2304] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2688) = vo;
+                    out[ob + 2688] = vo;
                 }
             }
         }
@@ -9709,75 +9709,75 @@ static void Dw_band14_R3N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5376), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5376], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4992), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4992], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4224], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 4992), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 4608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3840), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 4992], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3840], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1152) = vo;
+                    out[ob + 1152] = vo;
                 }
             }
         }
@@ -9791,28 +9791,28 @@ static void Dw_band14_R3N1_1c8p(const float *restrict in, float *restrict out, c
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5376 * vy + 384 * vx + ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5760), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5760], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10185,10 +10185,10 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 24x24x232
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 232: 232 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 232: 232 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 1 output row (22 KiB of depthwise output, 24 pixels per
@@ -10216,28 +10216,28 @@ static void Dw_pairs_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10250,127 +10250,127 @@ static void Dw_pairs_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1624), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1624], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1624), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1856), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1624], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1856], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 6728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 6960), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 6728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 6960], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 6960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7192), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 6960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7192], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6960), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7424], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1392) = vo;
+                    out[ob + 1392] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1624) = vo;
+                    out[ob + 1624] = vo;
                 }
             }
         }
@@ -10380,101 +10380,101 @@ static void Dw_pairs_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6496), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6496], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6728), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6728], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6960), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6960], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
             }
         }
@@ -10488,28 +10488,28 @@ static void Dw_pairs_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10528,36 +10528,36 @@ static void Dw_pairs_R2N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10570,160 +10570,160 @@ static void Dw_pairs_R2N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4872), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4872], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4176], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3944), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3944], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3944), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3712), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3944], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3712], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1624), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1624], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1624), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1856), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1624], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1856], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 6728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 6960), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 6728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 6960], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 6960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7192), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 6960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7192], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6960), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7424], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1392) = vo;
+                    out[ob + 1392] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1624) = vo;
+                    out[ob + 1624] = vo;
                 }
             }
         }
@@ -10733,128 +10733,128 @@ static void Dw_pairs_R2N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4872), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4640), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4872], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4640], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4408), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4408], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4176), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 5800), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6496), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 5800], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6496], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6728), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6728], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 6264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 6496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 6728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6960), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6960], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
             }
         }
@@ -10868,36 +10868,36 @@ static void Dw_pairs_R2N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5568), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5568], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10916,28 +10916,28 @@ static void Dw_pairs_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10950,127 +10950,127 @@ static void Dw_pairs_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4872), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4872], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4176], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3944), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3944], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3944), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3712), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3944], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3712], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1624), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1624], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1624), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1856), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1624], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1856], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1392) = vo;
+                    out[ob + 1392] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1624) = vo;
+                    out[ob + 1624] = vo;
                 }
             }
         }
@@ -11080,101 +11080,101 @@ static void Dw_pairs_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5568), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4872), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4640), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5568], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4872], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4640], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4408), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4408], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4176), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 232), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 928), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 232], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 928], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 232), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 928), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 232], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 928], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 696), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 928), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 696], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 928], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1392], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 232) = vo;
+                    out[ob + 232] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 464) = vo;
+                    out[ob + 464] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 696) = vo;
+                    out[ob + 696] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 928) = vo;
+                    out[ob + 928] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1160) = vo;
+                    out[ob + 1160] = vo;
                 }
             }
         }
@@ -11188,28 +11188,28 @@ static void Dw_pairs_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 5568 * vy + 232 * vx + ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5800), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5800], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5568), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5568], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 232), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 232], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11399,10 +11399,10 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 80x80x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 4 output rows (30 KiB of depthwise output, 320 pixels per
@@ -11430,28 +11430,28 @@ static void Dw_pf_pair_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11464,127 +11464,127 @@ static void Dw_pf_pair_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2064], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2088], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2088), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2088], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -11594,101 +11594,101 @@ static void Dw_pf_pair_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -11702,28 +11702,28 @@ static void Dw_pf_pair_R1N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11741,36 +11741,36 @@ static void Dw_pf_pair_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11782,160 +11782,160 @@ static void Dw_pf_pair_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1800), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1800], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1752), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1752], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2064], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2088], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2088), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2088], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -11945,128 +11945,128 @@ static void Dw_pf_pair_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -12079,36 +12079,36 @@ static void Dw_pf_pair_R2N4_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12126,36 +12126,36 @@ static void Dw_pf_pair_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12167,160 +12167,160 @@ static void Dw_pf_pair_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1800), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1800], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1752), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1752], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2064], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2088), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2088], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2088), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2112), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2088], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -12330,128 +12330,128 @@ static void Dw_pf_pair_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1944), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1968), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1992), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2016), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1944], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1968], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1992], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2016], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1944), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1968), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2016), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1944], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1968], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2016], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1968), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2016), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2040), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2064), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1968], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2016], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2040], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2064], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -12464,36 +12464,36 @@ static void Dw_pf_pair_R2N2_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1896), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1896], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1920], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12512,28 +12512,28 @@ static void Dw_pf_pair_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12546,127 +12546,127 @@ static void Dw_pf_pair_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1800), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1800], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1752), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1752], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1728), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1728], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -12676,101 +12676,101 @@ static void Dw_pf_pair_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1920), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1824), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1920], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1824], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1896), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1824), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1896], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1824], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1896), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1824), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1800), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1776), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1896], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1824], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1800], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1776], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -12784,28 +12784,28 @@ static void Dw_pf_pair_R3N1_1c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 1920 * vy + 24 * vx + ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1944), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1944], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1920], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13283,9 +13283,9 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 46x46x20
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13314,26 +13314,26 @@ static void Dw_pf_s2_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13346,111 +13346,111 @@ static void Dw_pf_s2_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 220), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 260), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 220], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 260], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 180), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 220), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 260), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 220], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 260], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 300], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1960), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2080), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1960], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1980), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2020), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2060), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2100), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1980], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2060], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2100], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2120), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 100) = vo;
+                    out[ob + 100] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 140) = vo;
+                    out[ob + 140] = vo;
                 }
             }
         }
@@ -13460,67 +13460,67 @@ static void Dw_pf_s2_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -13534,26 +13534,26 @@ static void Dw_pf_s2_R1N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13571,34 +13571,34 @@ static void Dw_pf_s2_R2N8_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13610,144 +13610,144 @@ static void Dw_pf_s2_R2N8_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1600), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1560), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1600], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1560], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1660), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1620), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1580), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1540), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1660], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1620], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1580], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1540], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1600), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1520), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1520], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 220), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 260), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 220], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 260], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 180), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 220), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 260), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 220], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 260], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 300], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1960), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2080), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1960], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1980), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2020), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2060), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2100), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1980], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2060], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2100], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2120), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 100) = vo;
+                    out[ob + 100] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 140) = vo;
+                    out[ob + 140] = vo;
                 }
             }
         }
@@ -13757,88 +13757,88 @@ static void Dw_pf_s2_R2N8_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -13851,34 +13851,34 @@ static void Dw_pf_s2_R2N8_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13896,34 +13896,34 @@ static void Dw_pf_s2_R2N4_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13935,144 +13935,144 @@ static void Dw_pf_s2_R2N4_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1600), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1560), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1600], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1560], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1660), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1620), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1580), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1540), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1660], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1620], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1580], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1540], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1600), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1520), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1520], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 220), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 260), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 220], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 260], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 180), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 220), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 260), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 220], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 260], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 300], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1960), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2000), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2040), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2080), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1960], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2000], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2040], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2080], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1980), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2020), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2060), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2100), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1980], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2060], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2100], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2000), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2080), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2120), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2000], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2080], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 100) = vo;
+                    out[ob + 100] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 140) = vo;
+                    out[ob + 140] = vo;
                 }
             }
         }
@@ -14082,88 +14082,88 @@ static void Dw_pf_s2_R2N4_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1880), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1880], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1860), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1900), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1940), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1860], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1900], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1940], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1880), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1920), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1960), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1880], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1920], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1960], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -14176,34 +14176,34 @@ static void Dw_pf_s2_R2N4_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1800), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1800], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1820), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1820], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14222,26 +14222,26 @@ static void Dw_pf_s2_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14254,111 +14254,111 @@ static void Dw_pf_s2_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1600), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1560), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1600], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1560], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1660), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1620), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1580), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1540), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1660], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1620], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1580], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1540], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 1640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 1600), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 1560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 1520), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 1640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 1600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 1560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 1520], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 140), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 220), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 260), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 140], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 220], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 260], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 280), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 280], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 180), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 220), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 260), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 300), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 220], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 260], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 300], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 100) = vo;
+                    out[ob + 100] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 140) = vo;
+                    out[ob + 140] = vo;
                 }
             }
         }
@@ -14368,67 +14368,67 @@ static void Dw_pf_s2_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1800), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1760), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1720), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1800], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1760], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1720], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1780), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1740), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1700), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1780], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1740], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1700], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1800), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 1760), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 1720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 1680), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1800], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 1760], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 1720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 1680], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 20), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 60), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 100), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 20], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 100], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 40), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 40], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 20), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 60), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 100), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 20], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 100], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 140], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 60) = vo;
+                    out[ob + 60] = vo;
                 }
             }
         }
@@ -14442,26 +14442,26 @@ static void Dw_pf_s2_R3N1_1c8p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3640 * vy + 40 * vx + ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1840), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1840], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1820), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1820], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 20), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 20], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15012,9 +15012,9 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 5x9x1024
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -15043,39 +15043,39 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -15089,23 +15089,23 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -15122,8 +15122,8 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 2560], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
@@ -15140,8 +15140,8 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3072], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
@@ -15158,8 +15158,8 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3584], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 4608], vk0);
@@ -15176,8 +15176,8 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7168], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5120], vk0);
@@ -15194,8 +15194,8 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7680], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5632], vk0);
@@ -15213,59 +15213,59 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 1025) = vo;
+                    out[ob + 1025] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 2049) = vo;
+                    out[ob + 2049] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 3073) = vo;
+                    out[ob + 3073] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 4097) = vo;
+                    out[ob + 4097] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 5120) = vo;
+                    out[ob + 5120] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 5121) = vo;
+                    out[ob + 5121] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 6144) = vo;
+                    out[ob + 6144] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 6145) = vo;
+                    out[ob + 6145] = vo;
                 }
             }
         }
@@ -15279,39 +15279,39 @@ static void Dw_pad1024_R1N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -15329,51 +15329,51 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -15386,23 +15386,23 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
@@ -15419,8 +15419,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 2048], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4096], vk0);
@@ -15437,8 +15437,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1536], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
@@ -15455,8 +15455,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1024], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -15473,8 +15473,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 2560], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
@@ -15491,8 +15491,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3072], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
@@ -15509,8 +15509,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3584], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 4608], vk0);
@@ -15527,8 +15527,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7168], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5120], vk0);
@@ -15545,8 +15545,8 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7680], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5632], vk0);
@@ -15564,59 +15564,59 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 1025) = vo;
+                    out[ob + 1025] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 2049) = vo;
+                    out[ob + 2049] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 3073) = vo;
+                    out[ob + 3073] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 4097) = vo;
+                    out[ob + 4097] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 5120) = vo;
+                    out[ob + 5120] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 5121) = vo;
+                    out[ob + 5121] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 6144) = vo;
+                    out[ob + 6144] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 6145) = vo;
+                    out[ob + 6145] = vo;
                 }
             }
         }
@@ -15629,51 +15629,51 @@ static void Dw_pad1024_R2N2_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -15692,51 +15692,51 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -15750,23 +15750,23 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
@@ -15783,8 +15783,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 2048], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4096], vk0);
@@ -15801,8 +15801,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1536], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
@@ -15819,8 +15819,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1024], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -15837,8 +15837,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 2560], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
@@ -15855,8 +15855,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3072], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
@@ -15873,8 +15873,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3584], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 4608], vk0);
@@ -15891,8 +15891,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7168], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5120], vk0);
@@ -15909,8 +15909,8 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 7680], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 5632], vk0);
@@ -15928,59 +15928,59 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 1025) = vo;
+                    out[ob + 1025] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 2049) = vo;
+                    out[ob + 2049] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 3073) = vo;
+                    out[ob + 3073] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 4097) = vo;
+                    out[ob + 4097] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 5120) = vo;
+                    out[ob + 5120] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 5121) = vo;
+                    out[ob + 5121] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 6144) = vo;
+                    out[ob + 6144] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 6145) = vo;
+                    out[ob + 6145] = vo;
                 }
             }
         }
@@ -15994,51 +15994,51 @@ static void Dw_pad1024_R2N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4096], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 4608], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -16057,39 +16057,39 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -16103,23 +16103,23 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4608], vk0);
@@ -16136,8 +16136,8 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 2048], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 4096], vk0);
@@ -16154,8 +16154,8 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1536], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4096], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4096], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
@@ -16172,8 +16172,8 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 1024], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -16190,8 +16190,8 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 2560], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
@@ -16208,8 +16208,8 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 3072], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
@@ -16227,59 +16227,59 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 1025) = vo;
+                    out[ob + 1025] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 2049) = vo;
+                    out[ob + 2049] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 3073) = vo;
+                    out[ob + 3073] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 4097) = vo;
+                    out[ob + 4097] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 5120) = vo;
+                    out[ob + 5120] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 5121) = vo;
+                    out[ob + 5121] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 6144) = vo;
+                    out[ob + 6144] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 6145) = vo;
+                    out[ob + 6145] = vo;
                 }
             }
         }
@@ -16293,39 +16293,39 @@ static void Dw_pad1024_R3N1_2c8p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 4608 * vy + 512 * vx + ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 5120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 5120], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 4608], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 4608], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 512], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -16927,9 +16927,9 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x144
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 144: 144 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 144: 144 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -16958,28 +16958,28 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3888), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3888], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -16992,127 +16992,127 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 864], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 864], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 864), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 864], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1008], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3744), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3888), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4608), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3744], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3888], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4608], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3888), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 4032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3888], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 4032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3888), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 4176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4464), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4896), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3888], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 4176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4464], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4896], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 432) = vo;
+                    out[ob + 432] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 576) = vo;
+                    out[ob + 576] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 720) = vo;
+                    out[ob + 720] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 864) = vo;
+                    out[ob + 864] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1008) = vo;
+                    out[ob + 1008] = vo;
                 }
             }
         }
@@ -17126,28 +17126,28 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17165,36 +17165,36 @@ static void Dw_s1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3888), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3888], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17206,160 +17206,160 @@ static void Dw_s1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3888), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3744), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3600), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3024), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2880), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3888], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3744], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3024], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2880), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2736), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2736], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 2880), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2736), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2592), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3456], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2736], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2592], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 864], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 864], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 864), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 864], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1008], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1152], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3744), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3888), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4032), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4608), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3744], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3888], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4032], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4608], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3888), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 4032), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3888], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 4032], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3888), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 4032), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 4176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4464), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 4752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4896), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3888], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 4032], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 4176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4464], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4896], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 432) = vo;
+                    out[ob + 432] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 576) = vo;
+                    out[ob + 576] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 720) = vo;
+                    out[ob + 720] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 864) = vo;
+                    out[ob + 864] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1008) = vo;
+                    out[ob + 1008] = vo;
                 }
             }
         }
@@ -17372,36 +17372,36 @@ static void Dw_s1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3888), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3888], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3600], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3744], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17420,28 +17420,28 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17454,127 +17454,127 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3888), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3744), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3600), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3024), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2880), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3888], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3744], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3024], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3168), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2880), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2736), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3168], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2736], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 2880), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 2736), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 2592), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3456], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2736], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2592], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 864], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1008), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 864], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 864), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1008), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1152), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 864], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1008], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1152], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 432) = vo;
+                    out[ob + 432] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 576) = vo;
+                    out[ob + 576] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 720) = vo;
+                    out[ob + 720] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 864) = vo;
+                    out[ob + 864] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1008) = vo;
+                    out[ob + 1008] = vo;
                 }
             }
         }
@@ -17588,28 +17588,28 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3744 * vy + 144 * vx + ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3888), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3888], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3744), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3744], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18021,10 +18021,10 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 288
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 144
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 13 output rows (32 KiB of depthwise output, 338 pixels per
@@ -18051,22 +18051,22 @@ static void Dw_s2_R1N13_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18079,34 +18079,34 @@ static void Dw_s2_R1N13_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18118,144 +18118,144 @@ static void Dw_s2_R1N13_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 744], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 792], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1200), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1248), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1344), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1200], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1248], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1344], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1368], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1296), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1344), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1296], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1344], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1344), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1344], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1416], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -18273,22 +18273,22 @@ static void Dw_s2_R1N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18301,34 +18301,34 @@ static void Dw_s2_R1N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18340,144 +18340,144 @@ static void Dw_s2_R1N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 744], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 792], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1200), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1248), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1296), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1344), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1200], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1248], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1296], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1344], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1368], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1248), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1296), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1344), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1392), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1248], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1296], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1344], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1392], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1248), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1344), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1248], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1344], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1416], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -18496,18 +18496,18 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18521,26 +18521,26 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18553,111 +18553,111 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 744], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 600), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 696), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 600], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 696], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 792], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -18676,14 +18676,14 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18697,18 +18697,18 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18721,78 +18721,78 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 624 * vy + 24 * vx + ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }

@@ -16,10 +16,10 @@
  *
  * stage 1: depthwise 3x3 -> 15x13x14
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -38,41 +38,41 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -86,25 +86,25 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -123,8 +123,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -143,8 +143,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -163,8 +163,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 56], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -183,8 +183,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 133], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
@@ -203,8 +203,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 140], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
@@ -225,82 +225,82 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 43) = vo;
+                    out[ob + 43] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
                 {
                     float vo = vacc4x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 70) = vo;
+                    out[ob + 70] = vo;
                 }
                 {
                     float vo = vacc5x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 71) = vo;
+                    out[ob + 71] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc6x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
                 {
                     float vo = vacc7x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -310,15 +310,15 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -327,8 +327,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -337,8 +337,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -347,8 +347,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -357,8 +357,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
@@ -367,8 +367,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
@@ -379,32 +379,32 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
             }
         }
@@ -418,41 +418,41 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -465,53 +465,53 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -524,25 +524,25 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
@@ -561,8 +561,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 49], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
@@ -581,8 +581,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 42], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
@@ -601,8 +601,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 35], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -621,8 +621,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -641,8 +641,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -661,8 +661,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 56], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -681,8 +681,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 133], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
@@ -701,8 +701,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 140], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
@@ -723,82 +723,82 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 43) = vo;
+                    out[ob + 43] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
                 {
                     float vo = vacc4x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 70) = vo;
+                    out[ob + 70] = vo;
                 }
                 {
                     float vo = vacc5x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 71) = vo;
+                    out[ob + 71] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc6x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
                 {
                     float vo = vacc7x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -808,15 +808,15 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
@@ -825,8 +825,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
@@ -835,8 +835,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
@@ -845,8 +845,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -855,8 +855,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -865,8 +865,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -875,8 +875,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 21], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 91], vk0);
@@ -885,8 +885,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 98], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 98], vk0);
@@ -895,8 +895,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 105], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
@@ -907,32 +907,32 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
             }
         }
@@ -945,53 +945,53 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 84], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 91], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1005,41 +1005,41 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1053,25 +1053,25 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
@@ -1090,8 +1090,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 49], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
@@ -1110,8 +1110,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 42], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
@@ -1130,8 +1130,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib - 35], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -1150,8 +1150,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 42], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -1170,8 +1170,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, in[ib + 49], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -1192,82 +1192,82 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 42) = vo;
+                    out[ob + 42] = vo;
                 }
                 {
                     float vo = vacc3x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 43) = vo;
+                    out[ob + 43] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
                 {
                     float vo = vacc4x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 57) = vo;
+                    out[ob + 57] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 70) = vo;
+                    out[ob + 70] = vo;
                 }
                 {
                     float vo = vacc5x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 71) = vo;
+                    out[ob + 71] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 84) = vo;
+                    out[ob + 84] = vo;
                 }
                 {
                     float vo = vacc6x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
                 {
                     float vo = vacc7x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -1277,15 +1277,15 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 91], vk0);
@@ -1294,8 +1294,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 84], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 84], vk0);
@@ -1304,8 +1304,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 77], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 84], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 84], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 77], vk0);
@@ -1314,8 +1314,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib - 70], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -1324,8 +1324,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
@@ -1334,8 +1334,8 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, in[ib + 14], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 7], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 14], vk0);
@@ -1346,32 +1346,32 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
                 {
                     float vo = vacc1x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 28) = vo;
+                    out[ob + 28] = vo;
                 }
                 {
                     float vo = vacc2x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 29) = vo;
+                    out[ob + 29] = vo;
                 }
             }
         }
@@ -1385,41 +1385,41 @@ static void Dw_m1_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 91 * vy + 7 * vx + ct;
                 const int ob = 182 * vy + 14 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 98], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 98], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 91], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 91], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 7], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -1843,9 +1843,9 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 8x7x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1873,47 +1873,47 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1927,155 +1927,155 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 119], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 255), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 323), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 340], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 323], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 357], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 374), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 306], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 374], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 391), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 391], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 459), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 493), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 527), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 493], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 527], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 561], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 578], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 493), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 527), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 561), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 595), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 527], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 561], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 595], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 578], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 612], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -2089,47 +2089,47 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2142,71 +2142,71 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2219,235 +2219,235 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 425), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 391), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 323), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 323], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 391), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 357), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 323), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 391], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 357], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 323], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 187), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 85), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 85], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 51], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 119], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 255), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 289), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 323), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 238), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 340), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 340], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 255), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 289), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 323), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 323], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 357], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 306), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 374), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 306], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 374], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 289), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 391), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 289], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 391], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 459), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 493), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 527), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 561), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 493], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 527], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 561], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 578], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 459), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 493), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 527), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 561), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 595), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 527], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 561], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 595], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 578], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 612], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -2460,71 +2460,71 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 187), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 221), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 425), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2538,47 +2538,47 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2592,155 +2592,155 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 425), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 391), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 323), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 323], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 425), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 391), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 357), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 323), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 289), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 391], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 357], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 323], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 289], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 221), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 187), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 119), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 204), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 170), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 102), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 187), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 85), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 85], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 204), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 170), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 136), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 68), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 136], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 68], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 187), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 153), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 119), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 119], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 51], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 119), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 119], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -2754,47 +2754,47 @@ static void Dw_m3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 119 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 459), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 221), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 17), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2979,10 +2979,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -2994,10 +2994,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 3: transposed depthwise 3x3 -> 8x7x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 168
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3017,34 +3017,34 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3057,60 +3057,60 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 312), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 312], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 360], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 408], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -3123,34 +3123,34 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 312), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 312], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3164,26 +3164,26 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3197,45 +3197,45 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -3249,26 +3249,26 @@ static void Dw_m4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 336 * vy + 48 * vx + ct;
                 const int ob = 96 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3422,36 +3422,36 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 144));
-                    *(out + ob + 144) = vo;
+                    vo = (vo + res[ob + 144]);
+                    out[ob + 144] = vo;
                 }
             }
         }
@@ -3465,35 +3465,35 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct + 24;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -3506,43 +3506,43 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 144));
-                    *(out + ob + 144) = vo;
+                    vo = (vo + res[ob + 144]);
+                    out[ob + 144] = vo;
                 }
             }
         }
@@ -3555,47 +3555,47 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct + 24;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 24], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -3608,36 +3608,36 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct + 168;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 144));
-                    *(out + ob + 144) = vo;
+                    vo = (vo + res[ob + 144]);
+                    out[ob + 144] = vo;
                 }
             }
         }
@@ -3650,35 +3650,35 @@ static void Up_m4_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 24 * vx + ct;
                 const int ob = 336 * vy + 48 * vx + ct + 192;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -3985,10 +3985,10 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 15x13x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -4006,50 +4006,50 @@ static void Up_m6_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 168 * vy + 24 * vx + ct;
                 const int ob = 624 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
             }
         }
@@ -4062,53 +4062,53 @@ static void Up_m6_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 168 * vy + 24 * vx + ct;
                 const int ob = 624 * vy + 48 * vx + ct + 24;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -4121,60 +4121,60 @@ static void Up_m6_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 168 * vy + 24 * vx + ct;
                 const int ob = 624 * vy + 48 * vx + ct + 312;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 312], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
             }
         }
@@ -4187,71 +4187,71 @@ static void Up_m6_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 168 * vy + 24 * vx + ct;
                 const int ob = 624 * vy + 48 * vx + ct + 336;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 312), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 312], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
             }
         }
@@ -4302,10 +4302,10 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 19 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -4332,35 +4332,35 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 696], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -4373,111 +4373,111 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 744], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 792], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 744), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 792), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 696], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 744], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 792], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 816], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 840], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -4487,34 +4487,34 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4527,35 +4527,35 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -4568,45 +4568,45 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 696], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -4619,144 +4619,144 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 600), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 552), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 504), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 552], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 504], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 504), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 456), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 504], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 456], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 696), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 744), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 696], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 744], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 696), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 696], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 792], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 696), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 744), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 792), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 696], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 744], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 792], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 816], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 840], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -4766,46 +4766,46 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 672], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4818,45 +4818,45 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 600), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 600], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 648), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 648], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -4869,35 +4869,35 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -4910,111 +4910,111 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 600), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 552), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 504), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 552], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 504], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 504), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 456), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 504], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 456], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 504), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 432), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 504], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 432], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 168), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 168], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 216], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -5024,34 +5024,34 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5064,35 +5064,35 @@ static void Dw_m7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 312 * vy + 24 * vx + ct;
                 const int ob = 312 * vy + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 672), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 648), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 672], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 648], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 624), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 600), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 624], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 600], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
             }
         }
@@ -5292,9 +5292,9 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5325,24 +5325,24 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5365,102 +5365,102 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 304], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -5474,52 +5474,52 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -5535,24 +5535,24 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5567,32 +5567,32 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5614,135 +5614,135 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 304], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -5756,70 +5756,70 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -5834,32 +5834,32 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5875,24 +5875,24 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5915,102 +5915,102 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -6024,52 +6024,52 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
             }
         }
@@ -6085,24 +6085,24 @@ static void Dw_m8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 208 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6714,9 +6714,9 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x5 -> 13x9x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -6735,210 +6735,210 @@ static void Dw_m10_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 160], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 80), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 304), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 304], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 304), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 320), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 304], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 320], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 320), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 320], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 352], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 352], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 368], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 464), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 464], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 448), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 464), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 448], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 464], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 544], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 544), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 560], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 496), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 544), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 496], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 576], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 496), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 576), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 496], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 576], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 592], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -6948,70 +6948,70 @@ static void Dw_m10_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 16 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7061,9 +7061,9 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 7x7 -> 5x3x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 363
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7083,90 +7083,90 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 352], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7180,122 +7180,122 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 352], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7309,90 +7309,90 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7405,150 +7405,150 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 368], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 352], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7561,206 +7561,206 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 368], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 4,5 */
-                    const float vk0 = *(vw + 34);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[34];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {   /* tap 4,6 */
-                    const float vk0 = *(vw + 35);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[35];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 208], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 5,5 */
-                    const float vk0 = *(vw + 41);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 336], vk0);
                 }
                 {   /* tap 5,6 */
-                    const float vk0 = *(vw + 42);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 352], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {   /* tap 6,5 */
-                    const float vk0 = *(vw + 48);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 6,6 */
-                    const float vk0 = *(vw + 49);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 496), vk0);
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 496], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7773,150 +7773,150 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 29);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 30);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 31);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 32);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 33);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 5,0 */
-                    const float vk0 = *(vw + 36);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 5,1 */
-                    const float vk0 = *(vw + 37);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 5,2 */
-                    const float vk0 = *(vw + 38);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 5,3 */
-                    const float vk0 = *(vw + 39);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 5,4 */
-                    const float vk0 = *(vw + 40);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 6,0 */
-                    const float vk0 = *(vw + 43);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 400], vk0);
                 }
                 {   /* tap 6,1 */
-                    const float vk0 = *(vw + 44);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 416], vk0);
                 }
                 {   /* tap 6,2 */
-                    const float vk0 = *(vw + 45);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
                 }
                 {   /* tap 6,3 */
-                    const float vk0 = *(vw + 46);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 448], vk0);
                 }
                 {   /* tap 6,4 */
-                    const float vk0 = *(vw + 47);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 464), vk0);
+                    const float vk0 = vw[47];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 464], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7930,90 +7930,90 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 368], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8027,122 +8027,122 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 0,5 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,6 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 368), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 368], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,5 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,6 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 2,5 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 2,6 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,5 */
-                    const float vk0 = *(vw + 27);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,6 */
-                    const float vk0 = *(vw + 28);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8156,90 +8156,90 @@ static void Dw_m11_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 50 * ct;
                 const int ib = 432 * vy + 48 * vx + ct;
                 const int ob = 48 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 432], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 416), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 416], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 400), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 400], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 26);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8292,9 +8292,9 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 3x3x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 207
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8307,9 +8307,9 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *
  * stage 3: transposed depthwise 3x3 -> 5x3x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8334,46 +8334,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8389,46 +8389,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8444,46 +8444,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8499,70 +8499,70 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8578,70 +8578,70 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8657,70 +8657,70 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8736,46 +8736,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8791,46 +8791,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8846,46 +8846,46 @@ static void Dw_m12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 48 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 96], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9063,17 +9063,17 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9088,21 +9088,21 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9117,17 +9117,17 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9142,25 +9142,25 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct + 48;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9175,33 +9175,33 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct + 48;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9216,25 +9216,25 @@ static void Up_m12_S3_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 96 * vy + 16 * vx + ct + 48;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }

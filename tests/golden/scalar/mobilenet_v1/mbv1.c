@@ -32,28 +32,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -84,10 +84,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -118,10 +118,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -153,10 +153,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -187,10 +187,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -221,10 +221,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -256,10 +256,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -290,10 +290,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -324,10 +324,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -359,10 +359,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -393,10 +393,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -427,10 +427,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -462,10 +462,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -496,10 +496,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -530,10 +530,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -565,10 +565,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 678];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -599,10 +599,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 679];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -633,10 +633,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 680];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -668,10 +668,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 1344];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -702,10 +702,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 1345];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -736,10 +736,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 1346];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -771,10 +771,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 1347];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -805,10 +805,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 1348];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -839,10 +839,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 1349];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -874,10 +874,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 1350];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -908,10 +908,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 1351];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -942,10 +942,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 1352];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -979,97 +979,97 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 64) = vo;
+                        out[ob + 64] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 65) = vo;
+                        out[ob + 65] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 66) = vo;
+                        out[ob + 66] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 67) = vo;
+                        out[ob + 67] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 96) = vo;
+                        out[ob + 96] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 97) = vo;
+                        out[ob + 97] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 98) = vo;
+                        out[ob + 98] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 99) = vo;
+                        out[ob + 99] = vo;
                     }
                 }
             }
@@ -1081,24 +1081,24 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1122,10 +1122,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1149,10 +1149,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1177,10 +1177,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1204,10 +1204,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1231,10 +1231,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1259,10 +1259,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1286,10 +1286,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1313,10 +1313,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1341,10 +1341,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1368,10 +1368,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1395,10 +1395,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1423,10 +1423,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1450,10 +1450,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1477,10 +1477,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1505,10 +1505,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 678];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1532,10 +1532,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 679];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1559,10 +1559,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 680];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1587,10 +1587,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 1344];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1614,10 +1614,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 1345];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1641,10 +1641,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 1346];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1669,10 +1669,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 1347];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1696,10 +1696,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 1348];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1723,10 +1723,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 1349];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1751,10 +1751,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 1350];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1778,10 +1778,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 1351];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1805,10 +1805,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 1352];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1835,73 +1835,73 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 64) = vo;
+                        out[ob + 64] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 65) = vo;
+                        out[ob + 65] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 66) = vo;
+                        out[ob + 66] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 67) = vo;
+                        out[ob + 67] = vo;
                     }
                 }
             }
@@ -1916,16 +1916,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1935,10 +1935,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1948,10 +1948,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1962,10 +1962,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1975,10 +1975,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1988,10 +1988,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2002,10 +2002,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2015,10 +2015,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2028,10 +2028,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2042,10 +2042,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2055,10 +2055,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2068,10 +2068,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2082,10 +2082,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 1344];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2095,10 +2095,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 1345];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2108,10 +2108,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 1346];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2122,10 +2122,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 1347];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2135,10 +2135,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 1348];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2148,10 +2148,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 1349];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2164,25 +2164,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -2197,28 +2197,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2249,10 +2249,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2283,10 +2283,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2318,10 +2318,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2352,10 +2352,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2386,10 +2386,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2421,10 +2421,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2455,10 +2455,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2489,10 +2489,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2524,10 +2524,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2558,10 +2558,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2592,10 +2592,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2627,10 +2627,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2661,10 +2661,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2695,10 +2695,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2730,10 +2730,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 678];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2764,10 +2764,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 679];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2798,10 +2798,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 680];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2835,97 +2835,97 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 64) = vo;
+                        out[ob + 64] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 65) = vo;
+                        out[ob + 65] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 66) = vo;
+                        out[ob + 66] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 67) = vo;
+                        out[ob + 67] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 96) = vo;
+                        out[ob + 96] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 97) = vo;
+                        out[ob + 97] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 98) = vo;
+                        out[ob + 98] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 99) = vo;
+                        out[ob + 99] = vo;
                     }
                 }
             }
@@ -2937,24 +2937,24 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2978,10 +2978,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3005,10 +3005,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3033,10 +3033,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3060,10 +3060,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3087,10 +3087,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3115,10 +3115,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3142,10 +3142,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3169,10 +3169,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3197,10 +3197,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3224,10 +3224,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3251,10 +3251,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3279,10 +3279,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3306,10 +3306,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3333,10 +3333,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3361,10 +3361,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 678];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3388,10 +3388,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 679];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3415,10 +3415,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 680];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3445,73 +3445,73 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 64) = vo;
+                        out[ob + 64] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 65) = vo;
+                        out[ob + 65] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 66) = vo;
+                        out[ob + 66] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 67) = vo;
+                        out[ob + 67] = vo;
                     }
                 }
             }
@@ -3527,16 +3527,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 1344 * vy + 6 * vx;
                     const int ob = 3584 * vy + 32 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3546,10 +3546,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3559,10 +3559,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3573,10 +3573,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3586,10 +3586,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3599,10 +3599,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3613,10 +3613,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 672];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3626,10 +3626,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 673];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3639,10 +3639,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 674];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3653,10 +3653,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 675];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3666,10 +3666,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 676];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3679,10 +3679,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 677];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -3695,25 +3695,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -3767,9 +3767,9 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3798,28 +3798,28 @@ static void Dw_b1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3832,127 +3832,127 @@ static void Dw_b1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3776], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -3962,101 +3962,101 @@ static void Dw_b1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -4070,28 +4070,28 @@ static void Dw_b1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4109,36 +4109,36 @@ static void Dw_b1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4150,160 +4150,160 @@ static void Dw_b1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3424], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3328], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3744), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3744], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3776], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3776), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3776], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -4313,128 +4313,128 @@ static void Dw_b1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3648), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3712), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3648], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3712], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3616), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3648), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3712), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3744), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3616], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3648], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3712], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3744], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3648), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3712), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3776), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3648], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3712], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3776], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -4447,36 +4447,36 @@ static void Dw_b1_R2N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3552), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3552], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3584], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4495,28 +4495,28 @@ static void Dw_b1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4529,127 +4529,127 @@ static void Dw_b1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3424), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3424], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3392), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3360), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3392], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3360], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3360), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3328), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3328], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
             }
         }
@@ -4659,101 +4659,101 @@ static void Dw_b1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3584), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3520), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3456), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3584], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3520], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3456], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3520), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3488), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3424), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3520], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3488], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3424], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3552), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 3520), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 3488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3424), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 3392), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3552], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3520], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3424], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3392], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -4767,28 +4767,28 @@ static void Dw_b1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 3584 * vy + 32 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3616), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3616], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5129,9 +5129,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x64
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5158,160 +5158,160 @@ static void Dw_b2_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 960], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8128], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15232), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 14976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15104], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15232], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15296), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15296], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15360), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15104], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15232], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15360], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 448) = vo;
+                    out[ob + 448] = vo;
                 }
             }
         }
@@ -5321,144 +5321,144 @@ static void Dw_b2_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 14976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15104], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15104], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
             }
         }
@@ -5471,36 +5471,36 @@ static void Dw_b2_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5518,160 +5518,160 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 960], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8128], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15232), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 14976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15104], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15232], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15296), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15296], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 15360), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15104], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15232], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 15360], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 448) = vo;
+                    out[ob + 448] = vo;
                 }
             }
         }
@@ -5681,144 +5681,144 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14464), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14848), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 14976), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15104), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14464], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14848], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 14976], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15104], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14912), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15040), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14912], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15040], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14720), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 14848), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 14976), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15104), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15232), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14720], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 14848], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 14976], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15104], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
             }
         }
@@ -5832,36 +5832,36 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14400], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5879,127 +5879,127 @@ static void Dw_b2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 960), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 960], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8128), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8128], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 448) = vo;
+                    out[ob + 448] = vo;
                 }
             }
         }
@@ -6009,114 +6009,114 @@ static void Dw_b2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 448), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 832), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 448], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 832], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7488), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7616), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7744), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8000), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7488], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7616], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7744], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8000], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 320) = vo;
+                    out[ob + 320] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
             }
         }
@@ -6130,28 +6130,28 @@ static void Dw_b2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 128 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7232), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7232], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6492,9 +6492,9 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x128
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6523,28 +6523,28 @@ static void Dw_b3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6557,127 +6557,127 @@ static void Dw_b3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7424], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7552], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -6687,101 +6687,101 @@ static void Dw_b3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7424], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7552], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
             }
         }
@@ -6795,28 +6795,28 @@ static void Dw_b3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6835,36 +6835,36 @@ static void Dw_b3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6877,160 +6877,160 @@ static void Dw_b3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6400), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 7040], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6784], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6656], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6400], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7040], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6272], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6784], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7808), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7424], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7552], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7808], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 7936), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8064), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7936], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8064], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8064), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8064], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -7040,128 +7040,128 @@ static void Dw_b3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 7040], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6784], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7040], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6784], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6400], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7296), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7424), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7552), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7296], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7424], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7552], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7296), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7808), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7296], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7808], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7552), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7808), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7552], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7808], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7936], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
             }
         }
@@ -7175,36 +7175,36 @@ static void Dw_b3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7040), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7040], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7223,28 +7223,28 @@ static void Dw_b3_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7257,127 +7257,127 @@ static void Dw_b3_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6400), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 7040], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6784], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6656], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6400], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6272), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7040], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6272], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 6272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6784], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 896), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 896], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 896), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 896], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1024], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -7387,101 +7387,101 @@ static void Dw_b3_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 7040), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6784), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 7040], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6784], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7040), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6784), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7040], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6784], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7040), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6784), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6400), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7040], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6784], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6400], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
             }
         }
@@ -7495,28 +7495,28 @@ static void Dw_b3_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 128 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7296), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7296], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7722,9 +7722,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x128
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 128: 128 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7751,160 +7751,160 @@ static void Dw_b4_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 896], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1664], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8960], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9088], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15616), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15872), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15616], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15872], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15232), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14976], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15232], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 16000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15616), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15616], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 16128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -7914,80 +7914,80 @@ static void Dw_b4_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14848], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14976], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15104], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -8000,36 +8000,36 @@ static void Dw_b4_R1N2_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8047,160 +8047,160 @@ static void Dw_b4_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 896], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1664], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8960], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9088], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9216], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15104), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15360), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15616), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 15872), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14848], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15104], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15616], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 15872], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15232), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15488), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15744), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16000), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16256), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14976], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15232], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15488], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15744], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 16000], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15360), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 15616), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 15872), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 16128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 16384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15104], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 15616], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 15872], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 16128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 16384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -8210,80 +8210,80 @@ static void Dw_b4_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14848), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14848], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14720), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 14976), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14720], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 14976], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15104), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15104], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -8297,36 +8297,36 @@ static void Dw_b4_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14464), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14464], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8344,127 +8344,127 @@ static void Dw_b4_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 896), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1152), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1664), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1920), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 896], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1152], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1664], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1920], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8960], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8064), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8576), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8832), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9088), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8064], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8576], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8832], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9088], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 384) = vo;
+                    out[ob + 384] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 640) = vo;
+                    out[ob + 640] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 896) = vo;
+                    out[ob + 896] = vo;
                 }
             }
         }
@@ -8474,62 +8474,62 @@ static void Dw_b4_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7552), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7808), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7552], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7808], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -8543,28 +8543,28 @@ static void Dw_b4_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 256 * vx + ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7296), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7296], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8905,9 +8905,9 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x256
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8936,28 +8936,28 @@ static void Dw_b5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8970,127 +8970,127 @@ static void Dw_b5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1280], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7936), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7936], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8960], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1280) = vo;
+                    out[ob + 1280] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1792) = vo;
+                    out[ob + 1792] = vo;
                 }
             }
         }
@@ -9100,49 +9100,49 @@ static void Dw_b5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -9156,28 +9156,28 @@ static void Dw_b5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9196,36 +9196,36 @@ static void Dw_b5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9238,160 +9238,160 @@ static void Dw_b5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5888), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5888], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5888), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5632), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5888], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5632], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6400), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5888), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5632), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5376), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6400], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5888], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5632], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5376], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1280], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7424), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 7936), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7424], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7936], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 7936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8448), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 8960), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8448], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 8960], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7936), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8448), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 8704), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 8960), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7936], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8448], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 8704], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 8960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1280) = vo;
+                    out[ob + 1280] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1792) = vo;
+                    out[ob + 1792] = vo;
                 }
             }
         }
@@ -9401,64 +9401,64 @@ static void Dw_b5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7424], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -9472,36 +9472,36 @@ static void Dw_b5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6912), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6912], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9520,28 +9520,28 @@ static void Dw_b5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9554,127 +9554,127 @@ static void Dw_b5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6400), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 6144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5888), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6400], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5888], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6400), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 6144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5888), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5632), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5376), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6400], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5888], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5632], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5376], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6400), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5888), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5632), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 5376), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6400], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5888], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5632], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5376], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1024), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1280), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1024], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1280], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 768), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1024), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1280), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1536), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1792), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 768], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1024], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1280], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1536], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1792], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 768), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1280), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1536), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1792), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 768], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1280], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1536], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1792], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1280) = vo;
+                    out[ob + 1280] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1792) = vo;
+                    out[ob + 1792] = vo;
                 }
             }
         }
@@ -9684,49 +9684,49 @@ static void Dw_b5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6912), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6912], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6912), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6912], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
             }
         }
@@ -9740,28 +9740,28 @@ static void Dw_b5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 256 * vx + ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7424), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7424], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9967,9 +9967,9 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x256
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 256: 256 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -9997,160 +9997,160 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2816), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3328), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1792], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2816], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3328], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9984), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11008), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9472], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9984], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 16896), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 17920), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 16896], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 17408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 17920], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 17152), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17664), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 18176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 17152], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 17664], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 18176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16896), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 17408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 17920), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 18432), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16896], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 17408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 17920], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 18432], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1280) = vo;
+                    out[ob + 1280] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1792) = vo;
+                    out[ob + 1792] = vo;
                 }
             }
         }
@@ -10160,112 +10160,112 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1792], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2304], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9472], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 14848), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15872), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 14848], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15872], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15616), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16640), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15616], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16640], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15872), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 16896), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15872], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 16896], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
             }
         }
@@ -10278,36 +10278,36 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14592), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14592], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10321,127 +10321,127 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2816), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3328), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3840), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1792], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2304], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2816], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3328], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3840], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9984), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11008), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9472], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9984], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11008], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1280) = vo;
+                    out[ob + 1280] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1792) = vo;
+                    out[ob + 1792] = vo;
                 }
             }
         }
@@ -10451,88 +10451,88 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 768), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1280), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1792), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2304), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 768], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1280], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1792], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2304], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7936), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8448), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9472), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7936], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8448], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9472], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 256) = vo;
+                    out[ob + 256] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 768) = vo;
+                    out[ob + 768] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
             }
         }
@@ -10546,28 +10546,28 @@ static void Dw_b6_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 512 * vx + ct;
                 const int ob = 3584 * vy + 256 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7424), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7424], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10766,9 +10766,9 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10797,28 +10797,28 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10832,127 +10832,127 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -10962,75 +10962,75 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -11044,28 +11044,28 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11078,36 +11078,36 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11120,160 +11120,160 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -11283,96 +11283,96 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -11385,36 +11385,36 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11428,28 +11428,28 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11463,127 +11463,127 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -11593,75 +11593,75 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -11675,28 +11675,28 @@ static void Dw_b7_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11895,9 +11895,9 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -11926,28 +11926,28 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11961,127 +11961,127 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -12091,75 +12091,75 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -12173,28 +12173,28 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12207,36 +12207,36 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12249,160 +12249,160 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -12412,96 +12412,96 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -12514,36 +12514,36 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12557,28 +12557,28 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -12592,127 +12592,127 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -12722,75 +12722,75 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -12804,28 +12804,28 @@ static void Dw_b8_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13024,9 +13024,9 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13055,28 +13055,28 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13090,127 +13090,127 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -13220,75 +13220,75 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -13302,28 +13302,28 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13336,36 +13336,36 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13378,160 +13378,160 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -13541,96 +13541,96 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -13643,36 +13643,36 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13686,28 +13686,28 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -13721,127 +13721,127 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -13851,75 +13851,75 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -13933,28 +13933,28 @@ static void Dw_b9_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14153,9 +14153,9 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -14184,28 +14184,28 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14219,127 +14219,127 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -14349,75 +14349,75 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -14431,28 +14431,28 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14465,36 +14465,36 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14507,160 +14507,160 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -14670,96 +14670,96 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -14772,36 +14772,36 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14815,28 +14815,28 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14850,127 +14850,127 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -14980,75 +14980,75 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -15062,28 +15062,28 @@ static void Dw_b10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15282,9 +15282,9 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -15313,28 +15313,28 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15348,127 +15348,127 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -15478,75 +15478,75 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -15560,28 +15560,28 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15594,36 +15594,36 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15636,160 +15636,160 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 8704), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9216), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 9728), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 8704], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9216], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 9728], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 9728), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 10752), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 9728], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 10752], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 9728), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 10240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 10752), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 9728], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 10240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 10752], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 11264], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -15799,96 +15799,96 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 7680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7680), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 8704), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7680], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 8704], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8704), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8704], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -15901,36 +15901,36 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6656), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6656], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15944,28 +15944,28 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15979,127 +15979,127 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5632), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 5120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4608), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5632], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 5120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4608], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4608), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 4096), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3584), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4608], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 4096], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3584], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 4096), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 4096], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1536), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2048), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 2560), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1536], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2048], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 2560], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2048), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 2560), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3072), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 3584), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2048], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 2560], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3072], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3584], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 2560), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 3072), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 3584), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 2560], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3072], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3584], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4096], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3584) = vo;
+                    out[ob + 3584] = vo;
                 }
             }
         }
@@ -16109,75 +16109,75 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6656), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6656], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6656), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6656], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6656), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5632), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6656], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5632], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 512), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 1536), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 512], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 1536], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1536), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1536], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
             }
         }
@@ -16191,28 +16191,28 @@ static void Dw_b11_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 512 * vx + ct;
                 const int ob = 7168 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7680), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7680], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 512], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -16411,9 +16411,9 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x512
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 512: 512 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -16442,128 +16442,128 @@ static void Dw_b12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 1024 * vx + ct;
                 const int ob = 3584 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2048], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4096], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 5120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1536), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1536], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2048], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3072], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 12288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8704), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9728), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10752), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12800), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8704], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9728], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10752], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 12800], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 13312), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 11264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 12288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 13312], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17408), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18432), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 19456), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18432], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 19456], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 15872), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16896), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 17920), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18944), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 19968), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14848], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15872], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16896], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17920], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18944], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 19968], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 17408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 19456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 20480), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 19456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 20480], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
             }
         }
@@ -16576,36 +16576,36 @@ static void Dw_b12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 1024 * vx + ct;
                 const int ob = 3584 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14336), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14336], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14848), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14848], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -16619,101 +16619,101 @@ static void Dw_b12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 1024 * vx + ct;
                 const int ob = 3584 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5120), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2048], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4096], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 5120], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1536), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3584), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 5632), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1536], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3584], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 5632], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2048], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3072], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 5120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 12288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8704), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9728), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10752), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11776), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 12800), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8704], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9728], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10752], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11776], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 12800], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 13312), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 11264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 12288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 13312], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 512) = vo;
+                    out[ob + 512] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1536) = vo;
+                    out[ob + 1536] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2560) = vo;
+                    out[ob + 2560] = vo;
                 }
             }
         }
@@ -16727,28 +16727,28 @@ static void Dw_b12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14336 * vy + 1024 * vx + ct;
                 const int ob = 3584 * vy + 512 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 512), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 512], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7680), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7680], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -16990,9 +16990,9 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x1024
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1024: 1024 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1024: 1024 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -17022,28 +17022,28 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17057,88 +17057,88 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2048], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2048], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3072], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 5120], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11264], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 11264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 12288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
             }
         }
@@ -17152,28 +17152,28 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17186,36 +17186,36 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17228,112 +17228,112 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4096), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 2048), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4096], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2048], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2048], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2048], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3072], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 5120], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9216), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 10240), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 10240], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9216), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 10240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 11264), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 10240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 11264], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9216), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 11264), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 12288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 11264], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 12288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
             }
         }
@@ -17346,36 +17346,36 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 6144), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6144], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 7168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 7168], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17389,28 +17389,28 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -17424,88 +17424,88 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 7168), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 6144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 5120), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 4096), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 7168], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 5120], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 4096], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 6144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 5120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 3072), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 5120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3072], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 6144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 5120), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 4096), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 2048), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 5120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 4096], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2048], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 1024), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 2048), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 3072), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 1024], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 2048], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3072], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 1024), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 2048), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 3072), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 4096), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 1024], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 2048], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3072], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 4096], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 1024), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 2048), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 3072), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 4096), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 5120), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 1024], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 2048], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3072], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 4096], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 5120], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 1024) = vo;
+                    out[ob + 1024] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 2048) = vo;
+                    out[ob + 2048] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 3072) = vo;
+                    out[ob + 3072] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 4096) = vo;
+                    out[ob + 4096] = vo;
                 }
             }
         }
@@ -17519,28 +17519,28 @@ static void Dw_b13_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 7168 * vy + 1024 * vx + ct;
                 const int ob = 7168 * vy + 1024 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7168), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7168], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 1024), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 1024], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }

@@ -326,7 +326,7 @@ void mbv3s_e7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define MBV3S_D7_OUT_W 14
 #define MBV3S_D7_OUT_C 120
 #define MBV3S_D7_PACKED_FLOATS 3120
-#define MBV3S_D7_SCRATCH_FLOATS 38880
+#define MBV3S_D7_SCRATCH_FLOATS 0
 void mbv3s_d7_pack(const sg_weights *w, float *packed);
 void mbv3s_d7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void mbv3s_d7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

@@ -15,9 +15,9 @@
  *
  * stage 1: transposed depthwise 2x2 -> 1x1x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 12 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -37,10 +37,10 @@ static void Up_deconv_none_1c8p(const float *restrict in, float *restrict out, c
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 5 * ct;
                 const int ob = 8 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -90,9 +90,9 @@ static void Run_deconv_none(const float *in, const float *skip, float *out, cons
  *
  * stage 1: transposed depthwise 3x3 -> 4x12x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 201
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -117,22 +117,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -150,22 +150,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -183,22 +183,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -215,15 +215,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -241,22 +241,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -274,22 +274,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -307,22 +307,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -339,15 +339,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -365,22 +365,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -398,22 +398,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -431,22 +431,22 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc1x0 = 0.0f;
                 float vacc2x0 = 0.0f;
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 5), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 5], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 10], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -463,15 +463,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -488,15 +488,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -513,15 +513,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -538,15 +538,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -563,15 +563,15 @@ static void Up_deconv_gaps_1c8p(const float *restrict in, float *restrict out, c
                 float vacc2x0 = 0.0f;
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 20) = vo;
+                    out[ob + 20] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -620,9 +620,9 @@ static void Run_deconv_gaps(const float *in, const float *skip, float *out, cons
  *
  * stage 1: depthwise 3x3 -> 1x1x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -645,12 +645,12 @@ static void Dw_dw_none_1c8p(const float *restrict in, float *restrict out, const
                 const int ob = 4 * vy + 4 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -699,11 +699,11 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  * packed weights 40 floats, scratch 0 floats
  *
  * stage 1: depthwise 2x2 -> 1x1x10
- *   tile: multiplier 5: more than the 4 accumulators a pixel a one-channel tile allows: 2 input
- *       channels x multiplier 5 = 10 accumulators per tile (16 named accumulators: with the
- *       current weight and input they fit the 32 single-precision registers of Cortex-M4F/M7
- *       FPUs, and compilers vectorize the 16 tap statements where SIMD exists); C = 2: 1 full
- *       tile, no tail
+ *   tile: multiplier 5: more than the 4 accumulators a pixel a one-channel tile allows: 1 input
+ *       channel x multiplier 5 = 5 accumulators per tile (at most 8 named accumulators: with a
+ *       tap's inputs and weights they fit the 32 single-precision registers of Cortex-M4F/M7
+ *       FPUs, and compilers vectorize the tap statements where SIMD exists); C = 2: 2 full tiles,
+ *       no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 12 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -712,8 +712,8 @@ static void Run_dw_none(const float *in, const float *skip, float *out, const fl
  *   dw_w [2][2][10], dw_b [10]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 10c1p, 10 channels x 1 pixel (scalar code) */
-static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw_none_m5, stage 1 (depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_dw_none_m5_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)in; (void)w; /* no tap meets the input, no bias */
     /* rows 0 x cols 0: kernel rows none, cols none */
@@ -721,18 +721,13 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
         const int vy = 0;
         {
             const int vx = 0;
-            {
-                const int ob = 10 * vy + 10 * vx;
+            for (int ct = 0; ct < 2; ++ct) {
+                const int ob = 10 * vy + 10 * vx + 5 * ct;
                 float vacc0 = 0.0f;
                 float vacc1 = 0.0f;
                 float vacc2 = 0.0f;
                 float vacc3 = 0.0f;
                 float vacc4 = 0.0f;
-                float vacc5 = 0.0f;
-                float vacc6 = 0.0f;
-                float vacc7 = 0.0f;
-                float vacc8 = 0.0f;
-                float vacc9 = 0.0f;
                 {
                     float v = vacc0;
                     out[ob] = v;
@@ -753,26 +748,6 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
                     float v = vacc4;
                     out[ob + 4] = v;
                 }
-                {
-                    float v = vacc5;
-                    out[ob + 5] = v;
-                }
-                {
-                    float v = vacc6;
-                    out[ob + 6] = v;
-                }
-                {
-                    float v = vacc7;
-                    out[ob + 7] = v;
-                }
-                {
-                    float v = vacc8;
-                    out[ob + 8] = v;
-                }
-                {
-                    float v = vacc9;
-                    out[ob + 9] = v;
-                }
             }
         }
     }
@@ -781,11 +756,11 @@ static void Dw_dw_none_m5_10c1p(const float *restrict in, float *restrict out, c
 /* layer.c.in: layer dw_none_m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 {
-    {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed;
-        const int o0 = 0;
+    for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 5 * ct;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 10; ++j) d[10 * k + j] = w->dw_w[10 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j] = w->dw_w[10 * k + o0 + j];
         }
     }
 }
@@ -793,7 +768,7 @@ void no_taps_dw_none_m5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer dw_none_m5: runs its stage */
 void no_taps_dw_none_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw_none_m5_10c1p(in, out, packed);
+    Dw_dw_none_m5_5c1p(in, out, packed);
     (void)scratch;
 }
 
@@ -839,25 +814,25 @@ static void Conv_conv_rows_4c4p(const float *restrict in, float *restrict out, c
                 {
                     const float *restrict vw = w;
                     const int ob = 4 * vy + 4 * vx;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     {
                         float vo = vacc0x0;
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -929,20 +904,20 @@ static void Conv_conv_none_3c5p(const float *restrict in, float *restrict out, c
                 {
                     const float *restrict vw = w;
                     const int ob = 3 * vy + 3 * vx;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
                     {
                         float vo = vacc0x0;
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                 }
             }

@@ -16,9 +16,9 @@
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -46,26 +46,26 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -79,100 +79,100 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -186,26 +186,26 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -218,34 +218,34 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -258,130 +258,130 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -394,34 +394,34 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -435,26 +435,26 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -468,100 +468,100 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -575,26 +575,26 @@ static void Dw_a1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -857,9 +857,9 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -888,28 +888,28 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -923,114 +923,114 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -1044,28 +1044,28 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1078,36 +1078,36 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1120,144 +1120,144 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 224], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -1270,36 +1270,36 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1313,28 +1313,28 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1348,114 +1348,114 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
             }
         }
@@ -1469,28 +1469,28 @@ static void Dw_a2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1756,9 +1756,9 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x9x32
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: borders staged through a zero-padded 13x13x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -1791,25 +1791,25 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 52 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 288 * vy + 32 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
@@ -1828,8 +1828,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 112], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
@@ -1848,8 +1848,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 128], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
@@ -1868,8 +1868,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 144], vk1);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
@@ -1888,8 +1888,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 160], vk1);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
@@ -1908,8 +1908,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 176], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 208], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 208], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 224], vk0);
@@ -1928,8 +1928,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 320], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 224], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 240], vk0);
@@ -1948,8 +1948,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 336], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
@@ -1968,8 +1968,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 352], vk1);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
@@ -1988,8 +1988,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 368], vk1);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
@@ -2008,8 +2008,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 384], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 22);
-                    const float vk1 = *(vw + 23);
+                    const float vk0 = vw[22];
+                    const float vk1 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 416], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 416], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
@@ -2028,8 +2028,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 528], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 432], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 448], vk0);
@@ -2048,8 +2048,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 544], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 26);
-                    const float vk1 = *(vw + 27);
+                    const float vk0 = vw[26];
+                    const float vk1 = vw[27];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 448], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 464], vk0);
@@ -2068,8 +2068,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 560], vk1);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 28);
-                    const float vk1 = *(vw + 29);
+                    const float vk0 = vw[28];
+                    const float vk1 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 464], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 464], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 480], vk0);
@@ -2088,8 +2088,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 576], vk1);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 30);
-                    const float vk1 = *(vw + 31);
+                    const float vk0 = vw[30];
+                    const float vk1 = vw[31];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
@@ -2108,8 +2108,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 592], vk1);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 624], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 624], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 640], vk0);
@@ -2128,8 +2128,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 736], vk1);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 34);
-                    const float vk1 = *(vw + 35);
+                    const float vk0 = vw[34];
+                    const float vk1 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 640], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 640], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 656], vk0);
@@ -2148,8 +2148,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 752], vk1);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 36);
-                    const float vk1 = *(vw + 37);
+                    const float vk0 = vw[36];
+                    const float vk1 = vw[37];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 656], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 656], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 672], vk0);
@@ -2168,8 +2168,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 768], vk1);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 38);
-                    const float vk1 = *(vw + 39);
+                    const float vk0 = vw[38];
+                    const float vk1 = vw[39];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 672], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 688], vk0);
@@ -2188,8 +2188,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 784], vk1);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 40);
-                    const float vk1 = *(vw + 41);
+                    const float vk0 = vw[40];
+                    const float vk1 = vw[41];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 688], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 688], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 704], vk0);
@@ -2208,8 +2208,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 800], vk1);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 42);
-                    const float vk1 = *(vw + 43);
+                    const float vk0 = vw[42];
+                    const float vk1 = vw[43];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 832], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 832], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 848], vk0);
@@ -2228,8 +2228,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 944], vk1);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 44);
-                    const float vk1 = *(vw + 45);
+                    const float vk0 = vw[44];
+                    const float vk1 = vw[45];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 848], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 848], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 864], vk0);
@@ -2248,8 +2248,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 960], vk1);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 46);
-                    const float vk1 = *(vw + 47);
+                    const float vk0 = vw[46];
+                    const float vk1 = vw[47];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 864], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 864], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 880], vk0);
@@ -2268,8 +2268,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 976], vk1);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 48);
-                    const float vk1 = *(vw + 49);
+                    const float vk0 = vw[48];
+                    const float vk1 = vw[49];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 880], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 880], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 896], vk0);
@@ -2288,8 +2288,8 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 992], vk1);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 50);
-                    const float vk1 = *(vw + 51);
+                    const float vk0 = vw[50];
+                    const float vk1 = vw[51];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 896], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 896], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 912], vk0);
@@ -2309,67 +2309,67 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 129) = vo;
+                    out[ob + 129] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 161) = vo;
+                    out[ob + 161] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 193) = vo;
+                    out[ob + 193] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
                 {
                     float vo = vacc7x1;
-                    *(out + ob + 225) = vo;
+                    out[ob + 225] = vo;
                 }
             }
         }
@@ -2379,165 +2379,165 @@ static void Dw_a3_S1_2c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 52 * ct;
                 const int ib = 208 * vy + 16 * vx + ct;
                 const int ob = 288 * vy + 32 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 208], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 208], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 224], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 224], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 22);
-                    const float vk1 = *(vw + 23);
+                    const float vk0 = vw[22];
+                    const float vk1 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 416], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 416], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 432], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 26);
-                    const float vk1 = *(vw + 27);
+                    const float vk0 = vw[26];
+                    const float vk1 = vw[27];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 448], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 448], vk1);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 28);
-                    const float vk1 = *(vw + 29);
+                    const float vk0 = vw[28];
+                    const float vk1 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 464], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 464], vk1);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 30);
-                    const float vk1 = *(vw + 31);
+                    const float vk0 = vw[30];
+                    const float vk1 = vw[31];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 624], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 624], vk1);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 34);
-                    const float vk1 = *(vw + 35);
+                    const float vk0 = vw[34];
+                    const float vk1 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 640], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 640], vk1);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 36);
-                    const float vk1 = *(vw + 37);
+                    const float vk0 = vw[36];
+                    const float vk1 = vw[37];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 656], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 656], vk1);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 38);
-                    const float vk1 = *(vw + 39);
+                    const float vk0 = vw[38];
+                    const float vk1 = vw[39];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 672], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 672], vk1);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 40);
-                    const float vk1 = *(vw + 41);
+                    const float vk0 = vw[40];
+                    const float vk1 = vw[41];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 688], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 688], vk1);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 42);
-                    const float vk1 = *(vw + 43);
+                    const float vk0 = vw[42];
+                    const float vk1 = vw[43];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 832], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 832], vk1);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 44);
-                    const float vk1 = *(vw + 45);
+                    const float vk0 = vw[44];
+                    const float vk1 = vw[45];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 848], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 848], vk1);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 46);
-                    const float vk1 = *(vw + 47);
+                    const float vk0 = vw[46];
+                    const float vk1 = vw[47];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 864], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 864], vk1);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 48);
-                    const float vk1 = *(vw + 49);
+                    const float vk0 = vw[48];
+                    const float vk1 = vw[49];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 880], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 880], vk1);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 50);
-                    const float vk1 = *(vw + 51);
+                    const float vk0 = vw[50];
+                    const float vk1 = vw[51];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 896], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 896], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -3154,9 +3154,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x51
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3186,28 +3186,28 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3221,127 +3221,127 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 255], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 204], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 255], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 765), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 816), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 867), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 918), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 969), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 714], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 765], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 816], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 867], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 918], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 969], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 816), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 867), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 918), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 969), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1020), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 714], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 765], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 816], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 867], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 918], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 969], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1020], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 867), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 918), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 969), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1020), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1071), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 765], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 816], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 867], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 918], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 969], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1071], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 153) = vo;
+                    out[ob + 153] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 255) = vo;
+                    out[ob + 255] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 357) = vo;
+                    out[ob + 357] = vo;
                 }
             }
         }
@@ -3351,62 +3351,62 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 714], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 714], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 765], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 765], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 816], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
             }
         }
@@ -3420,28 +3420,28 @@ static void Dw_b2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3459,36 +3459,36 @@ static void Dw_b2_R2N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3501,160 +3501,160 @@ static void Dw_b2_R2N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 561), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 510), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 459), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 357), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 612], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 561], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 459], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 357], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 459), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 561], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 459], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 459), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 255], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 204], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 255], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 765), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 816), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 867), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 918), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 969), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 714], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 765], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 816], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 867], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 918], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 969], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 816), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 867), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 918), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 969), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1020), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 714], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 765], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 816], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 867], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 918], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 969], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1020], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 867), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 918), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 969), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1020), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 1071), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 765], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 816], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 867], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 918], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 969], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 1071], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 153) = vo;
+                    out[ob + 153] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 255) = vo;
+                    out[ob + 255] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 357) = vo;
+                    out[ob + 357] = vo;
                 }
             }
         }
@@ -3664,80 +3664,80 @@ static void Dw_b2_R2N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 612], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 561], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 510], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 714], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 714), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 765), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 714], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 765], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 765), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 765], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 816], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
             }
         }
@@ -3750,36 +3750,36 @@ static void Dw_b2_R2N11_1c8p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 612), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 612], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 663), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 663], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3798,28 +3798,28 @@ static void Dw_b2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3833,127 +3833,127 @@ static void Dw_b2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 561), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 510), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 459), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 357), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 612], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 561], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 459], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 357], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 459), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 306), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 561], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 459], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 306], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 459), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 357), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 306), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 255), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 255], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 255), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 306), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 255], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 204), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 255), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 306), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 357), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 204], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 255], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 204), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 255), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 357), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 408], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 153) = vo;
+                    out[ob + 153] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 255) = vo;
+                    out[ob + 255] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 306) = vo;
+                    out[ob + 306] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 357) = vo;
+                    out[ob + 357] = vo;
                 }
             }
         }
@@ -3963,62 +3963,62 @@ static void Dw_b2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 612), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 612], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 561), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 561], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 561), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 510), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 510], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 102), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 102], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
             }
         }
@@ -4032,28 +4032,28 @@ static void Dw_b2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 663 * vy + 51 * vx + ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 714), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 714], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 663), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 663], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 51), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 51], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5013,9 +5013,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x34
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 34: 34 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 34: 34 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5044,28 +5044,28 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5079,127 +5079,127 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 170], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 204], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 204], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 238], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 578), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 612), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 646), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 578], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 612], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 646], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 612), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 646), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 680), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 578], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 612], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 646], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 680], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 646), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 578], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 612], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 646], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 714], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 136) = vo;
+                    out[ob + 136] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 170) = vo;
+                    out[ob + 170] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 238) = vo;
+                    out[ob + 238] = vo;
                 }
             }
         }
@@ -5209,62 +5209,62 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -5278,28 +5278,28 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5312,36 +5312,36 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5354,160 +5354,160 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 238], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 238), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 238], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 204], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 238), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 204), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 238], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 204], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 170], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 204], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 204], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 238], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 510), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 578), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 612), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 646), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 578], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 612], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 646], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 578), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 612), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 646), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 680), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 578], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 612], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 646], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 680], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 578), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 612), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 646), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 714), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 578], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 612], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 646], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 714], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 136) = vo;
+                    out[ob + 136] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 170) = vo;
+                    out[ob + 170] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 238) = vo;
+                    out[ob + 238] = vo;
                 }
             }
         }
@@ -5517,80 +5517,80 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 476), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 476), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 510), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 510), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 544], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -5603,36 +5603,36 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 442), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5646,28 +5646,28 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5681,127 +5681,127 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 340), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 306), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 238), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 238], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 306), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 238), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 204), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 238], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 204], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 306), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 272), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 238), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 204), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 170), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 238], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 204], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 170], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 102), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 136), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 170), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 204), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 170], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 204], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 170), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 204), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 238), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 204], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 238], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 136), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 170), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 204), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 238), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 204], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 238], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 272], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 136) = vo;
+                    out[ob + 136] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 170) = vo;
+                    out[ob + 170] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 204) = vo;
+                    out[ob + 204] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 238) = vo;
+                    out[ob + 238] = vo;
                 }
             }
         }
@@ -5811,62 +5811,62 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 442), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 374), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 340), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 340], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 68), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 102), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 102], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -5880,28 +5880,28 @@ static void Dw_b4_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 442 * vy + 34 * vx + ct;
                 const int ob = 442 * vy + 34 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 476), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 442), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 34), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6210,9 +6210,9 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 13x13x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
  *   borders: borders staged through a zero-padded 17x17x17 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -6245,320 +6245,320 @@ static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 289 * vy + 17 * vx + ct;
                 const int ob = 221 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 51), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 68), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 85), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 102), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 119), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 119], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 85), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 102), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 119), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 136), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 136], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 102), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 119), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 136), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 153), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 153], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 119), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 136), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 153), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 170), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 170], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 85), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 136), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 153), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 170), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 187), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 85], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 170], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 187], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 306), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 374), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 391), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 408), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 357], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 374], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 391], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 408], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 323), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 374), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 391), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 408), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 425), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 323], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 374], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 391], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 408], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 425], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 323), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 340), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 391), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 408), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 425), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 442), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 323], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 340], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 357], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 391], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 408], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 425], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 442], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 340), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 391), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 425), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 442), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 459), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 340], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 357], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 391], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 425], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 442], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 459], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 391), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 425), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 442), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 459), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 476), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 425], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 442], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 476], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 578), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 595), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 612), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 629), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 646), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 663), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 680), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 697), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 578], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 595], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 612], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 629], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 646], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 663], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 680], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 697], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 595), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 629), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 646), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 663), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 680), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 697), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 714), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 595], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 629], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 646], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 663], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 680], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 697], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 714], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 629), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 646), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 663), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 680), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 697), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 714), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 731), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 629], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 646], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 663], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 680], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 697], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 714], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 731], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 629), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 646), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 663), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 697), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 714), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 731), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 748), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 629], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 646], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 663], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 697], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 714], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 731], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 748], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 646), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 697), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 714), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 731), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 748), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 765), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 646], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 697], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 714], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 731], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 748], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 765], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 867), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 884), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 901), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 918), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 935), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 952), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 969), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 986), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 867], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 884], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 901], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 918], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 935], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 952], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 969], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 986], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 884), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 901), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 918), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 935), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 952), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 969), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 986), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1003), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 884], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 901], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 918], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 935], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 952], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 969], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 986], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1003], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 901), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 918), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 935), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 952), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 969), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 986), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1003), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1020), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 901], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 918], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 935], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 952], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 969], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 986], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1003], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1020], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 918), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 935), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 952), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 969), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 986), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1003), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1020), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1037), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 918], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 935], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 952], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 969], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 986], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1003], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1037], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 935), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 952), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 969), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 986), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1003), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1020), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1037), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1054), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 935], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 952], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 969], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 986], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1003], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1037], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1054], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1173), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1190), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1207), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1241), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1258), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1275), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1173], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1190], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1241], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1258], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1275], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1173), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1190), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1207), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1241), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1258), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1275), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1292), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1173], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1190], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1207], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1241], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1258], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1275], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1292], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1190), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1207), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1241), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1258), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1275), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1292), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1309), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1190], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1241], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1258], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1275], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1292], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1309], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1207), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1241), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1258), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1275), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1292), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1309), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1326), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1241], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1258], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1275], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1292], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1309], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1326], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1241), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1258), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1275), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1292), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(stage + ib + 1309), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(stage + ib + 1326), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(stage + ib + 1343), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1241], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1258], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1275], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1292], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1309], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1326], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1343], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 85) = vo;
+                    out[ob + 85] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 102) = vo;
+                    out[ob + 102] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 119) = vo;
+                    out[ob + 119] = vo;
                 }
             }
         }
@@ -6568,230 +6568,230 @@ static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 289 * vy + 17 * vx + ct;
                 const int ob = 221 * vy + 17 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 17), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 34), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 51), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 68), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 68], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 17), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 34), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 51), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 68), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 85), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 85], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 34), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 51), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 68), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 85), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 102), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 102], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 51), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 68), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 85), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 102), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 119), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 51], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 68], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 85], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 102], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 119], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 68), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 85), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 102), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 119), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 136), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 68], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 85], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 102], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 119], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 136], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 289), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 306), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 323), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 340), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 357), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 289], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 323], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 340], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 357], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 306), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 323), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 340), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 357), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 374), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 323], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 340], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 374], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 323), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 340), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 357), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 374), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 391), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 323], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 340], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 357], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 391], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 340), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 357), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 374), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 391), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 408), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 340], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 357], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 391], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 408], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 357), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 374), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 391), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 408), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 425), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 374], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 425], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 578), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 595), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 612), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 629), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 646), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 578], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 595], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 612], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 629], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 646], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 595), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 612), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 629), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 646), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 663), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 595], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 612], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 629], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 646], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 663], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 612), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 629), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 646), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 663), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 680), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 629], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 646], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 663], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 680], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 629), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 646), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 663), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 680), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 697), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 629], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 646], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 663], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 680], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 697], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 646), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 663), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 680), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 697), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 714), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 646], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 663], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 680], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 697], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 714], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 867), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 884), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 901), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 918), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 935), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 867], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 884], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 901], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 918], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 935], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 884), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 901), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 918), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 935), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 952), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 884], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 901], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 918], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 935], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 952], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 901), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 918), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 935), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 952), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 969), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 901], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 918], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 935], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 952], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 969], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 918), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 935), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 952), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 969), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 986), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 918], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 935], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 952], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 969], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 986], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 935), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 952), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 969), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 986), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1003), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 935], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 952], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 969], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 986], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1003], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1156), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1173), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1190), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1207), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1224), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1156], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1173], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1190], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1224], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1173), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1190), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1207), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1241), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1173], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1190], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1207], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1241], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1190), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1207), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1241), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1258), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1190], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1241], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1258], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1207), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1241), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1258), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1275), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1241], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1258], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1275], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1241), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1258), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1275), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1292), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1241], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1258], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1275], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1292], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 34) = vo;
+                    out[ob + 34] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 51) = vo;
+                    out[ob + 51] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 68) = vo;
+                    out[ob + 68] = vo;
                 }
             }
         }
@@ -7126,9 +7126,9 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7156,26 +7156,26 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7189,89 +7189,89 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 88], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 184), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 184], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -7285,26 +7285,26 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7317,34 +7317,34 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7357,116 +7357,116 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 88), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 88], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 40], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 88], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 136), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 152), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 184), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 200), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 136], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 152], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 184], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 200], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -7479,34 +7479,34 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7520,26 +7520,26 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7553,89 +7553,89 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 104), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 88), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 40), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 104], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 88], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 40], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 40), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 56), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 40], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 56], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 40), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 56), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 88), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 40], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 56], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 88], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -7649,26 +7649,26 @@ static void Dw_c1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 64 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7868,9 +7868,9 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7899,26 +7899,26 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7932,89 +7932,89 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -8028,26 +8028,26 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8060,34 +8060,34 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8100,116 +8100,116 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -8222,34 +8222,34 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8263,26 +8263,26 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8296,89 +8296,89 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -8392,26 +8392,26 @@ static void Dw_c2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 16 * vx + ct;
                 const int ob = 128 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8630,9 +8630,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -8664,24 +8664,24 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8702,82 +8702,82 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc4x0 = 0.0f;
                 float vacc5x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -8793,24 +8793,24 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8825,32 +8825,32 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8870,109 +8870,109 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc4x0 = 0.0f;
                 float vacc5x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 176), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 208), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 176], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 208], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 176), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 224), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 176], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 224], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -8987,32 +8987,32 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9028,24 +9028,24 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9066,82 +9066,82 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc4x0 = 0.0f;
                 float vacc5x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 48], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 32], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -9157,24 +9157,24 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 128 * vy + 16 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9372,9 +9372,9 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -9402,26 +9402,26 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 330], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9435,56 +9435,56 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 330), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 363), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 429), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 363], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 429], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 462), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 462], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
             }
         }
@@ -9498,26 +9498,26 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9530,34 +9530,34 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 330], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9570,74 +9570,74 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 330), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 396), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 363), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 429), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 363], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 429], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 330), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 396), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 462), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 462], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
             }
         }
@@ -9650,34 +9650,34 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 330], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9691,26 +9691,26 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9724,56 +9724,56 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 264), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
             }
         }
@@ -9787,26 +9787,26 @@ static void Dw_d1_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 594 * vy + 66 * vx + ct;
                 const int ob = 165 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 330), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 330], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 297), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10085,9 +10085,9 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 4x5x31
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
  *       border class would take about 1012 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -10111,235 +10111,235 @@ static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 279 * vy + 31 * vx + ct;
                 const int ob = 155 * vy + 31 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 31), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 62), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 93), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 124), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 62], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 93], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 124], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 31), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 62), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 93), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 124), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 155), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 155], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 62), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 93), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 124), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 155), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 186), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 62], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 124], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 155], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 186], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 93), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 124), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 155), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 186), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 217), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 155], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 186], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 217], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 124), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 155), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 186), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 217), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 248), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 186], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 217], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 248], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 279), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 310), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 341), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 372), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 403), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 310], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 341], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 372], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 403], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 310), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 341), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 372), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 403), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 434), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 310], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 341], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 372], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 403], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 434], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 341), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 372), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 403), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 434), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 465), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 341], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 372], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 403], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 434], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 465], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 372), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 403), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 434), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 465), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 496), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 496], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 403), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 434), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 465), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 527), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 527], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 558), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 589), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 620), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 651), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 682), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 558], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 589], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 620], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 651], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 682], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 589), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 620), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 651), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 682), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 713), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 589], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 620], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 651], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 682], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 713], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 620), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 651), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 682), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 713), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 744), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 620], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 651], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 682], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 713], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 744], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 651), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 682), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 713), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 744), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 775), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 651], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 682], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 713], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 744], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 775], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 682), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 713), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 744), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 775), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 806), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 682], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 713], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 744], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 775], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 806], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 837), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 868), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 899), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 930), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 961), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 837], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 868], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 899], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 930], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 961], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 868), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 899), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 930), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 961), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 992), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 868], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 899], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 930], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 961], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 992], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 899), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 930), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 961), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 992), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1023), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 899], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 930], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 961], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 992], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1023], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 930), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 961), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 992), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1023), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1054), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 930], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 961], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 992], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1023], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1054], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 961), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 992), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1023), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1054), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1085), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 961], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1023], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1054], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1085], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1116), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1147), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1178), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1209), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1240), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1116], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1147], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1178], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1209], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1240], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1147), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1178), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1209), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1271), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1147], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1178], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1209], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1271], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1178), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1209), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1271), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1302), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1178], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1209], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1271], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1302], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1209), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1271), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1302), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1333), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1209], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1271], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1302], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1333], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 1240), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(stage + ib + 1271), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(stage + ib + 1302), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(stage + ib + 1333), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(stage + ib + 1364), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1271], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1302], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1333], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1364], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 31) = vo;
+                    out[ob + 31] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 62) = vo;
+                    out[ob + 62] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 124) = vo;
+                    out[ob + 124] = vo;
                 }
             }
         }
@@ -10394,9 +10394,9 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x93
  *   tile: 1 channel (x multiplier 3 = 3 accumulators) x 5 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
+ *       accumulator per output; the 5 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10425,52 +10425,52 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -10484,19 +10484,19 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
@@ -10508,9 +10508,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -10522,9 +10522,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
@@ -10536,9 +10536,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 93], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
@@ -10550,9 +10550,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 186], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
@@ -10564,9 +10564,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 217], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
@@ -10579,39 +10579,39 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 94) = vo;
+                    out[ob + 94] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 186) = vo;
+                    out[ob + 186] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 187) = vo;
+                    out[ob + 187] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 188) = vo;
+                    out[ob + 188] = vo;
                 }
             }
         }
@@ -10625,52 +10625,52 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -10683,68 +10683,68 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -10757,19 +10757,19 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
@@ -10781,9 +10781,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 124], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
@@ -10795,9 +10795,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 93], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
@@ -10809,9 +10809,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 62], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
@@ -10823,9 +10823,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -10837,9 +10837,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
@@ -10851,9 +10851,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 93], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
@@ -10865,9 +10865,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 186], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
@@ -10879,9 +10879,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 217], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 186], vk2);
@@ -10894,39 +10894,39 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 94) = vo;
+                    out[ob + 94] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 186) = vo;
+                    out[ob + 186] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 187) = vo;
+                    out[ob + 187] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 188) = vo;
+                    out[ob + 188] = vo;
                 }
             }
         }
@@ -10939,68 +10939,68 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 124], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 155], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -11014,52 +11014,52 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -11073,19 +11073,19 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
@@ -11097,9 +11097,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 124], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
@@ -11111,9 +11111,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 93], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 124], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 124], vk2);
@@ -11125,9 +11125,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib - 62], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
@@ -11139,9 +11139,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -11153,9 +11153,9 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc2x2 = SG_MADD(vacc2x2, in[ib + 62], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 31], vk2);
@@ -11168,39 +11168,39 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 93) = vo;
+                    out[ob + 93] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 94) = vo;
+                    out[ob + 94] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 95) = vo;
+                    out[ob + 95] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 186) = vo;
+                    out[ob + 186] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 187) = vo;
+                    out[ob + 187] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 188) = vo;
+                    out[ob + 188] = vo;
                 }
             }
         }
@@ -11214,52 +11214,52 @@ static void Dw_d3_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 465 * vy + 93 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 186], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 186], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 155], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 155], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 31], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 31], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -11602,10 +11602,10 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 7x7x24
  *   tile: 1 channel (x multiplier 3 = 3 accumulators) x 5 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *       accumulator per output; the 5 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -11633,52 +11633,52 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -11692,25 +11692,25 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc3x2 = *(vw + 2);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc4x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
@@ -11728,9 +11728,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -11748,9 +11748,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
@@ -11768,9 +11768,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 40], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
@@ -11788,9 +11788,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 80], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
@@ -11808,9 +11808,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 88], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
@@ -11829,63 +11829,63 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 25) = vo;
+                    out[ob + 25] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 50) = vo;
+                    out[ob + 50] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 73) = vo;
+                    out[ob + 73] = vo;
                 }
                 {
                     float vo = vacc3x2;
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
                 {
                     float vo = vacc4x2;
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
             }
         }
@@ -11899,52 +11899,52 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -11957,68 +11957,68 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -12031,25 +12031,25 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc3x2 = *(vw + 2);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc4x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
@@ -12067,9 +12067,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 32], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
@@ -12087,9 +12087,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 24], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
@@ -12107,9 +12107,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 16], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
@@ -12127,9 +12127,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -12147,9 +12147,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
@@ -12167,9 +12167,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 40], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
@@ -12187,9 +12187,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 80], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
@@ -12207,9 +12207,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 88], vk2);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 27);
-                    const float vk1 = *(vw + 28);
-                    const float vk2 = *(vw + 29);
+                    const float vk0 = vw[27];
+                    const float vk1 = vw[28];
+                    const float vk2 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 64], vk2);
@@ -12228,63 +12228,63 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 25) = vo;
+                    out[ob + 25] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 50) = vo;
+                    out[ob + 50] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 73) = vo;
+                    out[ob + 73] = vo;
                 }
                 {
                     float vo = vacc3x2;
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
                 {
                     float vo = vacc4x2;
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
             }
         }
@@ -12297,68 +12297,68 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 21);
-                    const float vk1 = *(vw + 22);
-                    const float vk2 = *(vw + 23);
+                    const float vk0 = vw[21];
+                    const float vk1 = vw[22];
+                    const float vk2 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 48], vk2);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
-                    const float vk2 = *(vw + 26);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
+                    const float vk2 = vw[26];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 56], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -12372,52 +12372,52 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -12431,25 +12431,25 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc1x2 = *(vw + 2);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc2x2 = *(vw + 2);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc3x2 = *(vw + 2);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc4x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc1x2 = vw[2];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc2x2 = vw[2];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc3x2 = vw[2];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc4x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
@@ -12467,9 +12467,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 32], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
@@ -12487,9 +12487,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 24], vk2);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 9);
-                    const float vk1 = *(vw + 10);
-                    const float vk2 = *(vw + 11);
+                    const float vk0 = vw[9];
+                    const float vk1 = vw[10];
+                    const float vk2 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 48], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 48], vk2);
@@ -12507,9 +12507,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib - 16], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
@@ -12527,9 +12527,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 24], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -12547,9 +12547,9 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                     vacc4x2 = SG_MADD(vacc4x2, in[ib + 32], vk2);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
-                    const float vk2 = *(vw + 20);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
+                    const float vk2 = vw[20];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 8], vk2);
@@ -12568,63 +12568,63 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 25) = vo;
+                    out[ob + 25] = vo;
                 }
                 {
                     float vo = vacc1x2;
-                    *(out + ob + 26) = vo;
+                    out[ob + 26] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc2x2;
-                    *(out + ob + 50) = vo;
+                    out[ob + 50] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 73) = vo;
+                    out[ob + 73] = vo;
                 }
                 {
                     float vo = vacc3x2;
-                    *(out + ob + 74) = vo;
+                    out[ob + 74] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
                 {
                     float vo = vacc4x2;
-                    *(out + ob + 98) = vo;
+                    out[ob + 98] = vo;
                 }
             }
         }
@@ -12638,52 +12638,52 @@ static void Dw_t1_S1_3c5p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 30 * ct;
                 const int ib = 56 * vy + 8 * vx + ct;
                 const int ob = 168 * vy + 24 * vx + 3 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 3);
-                    const float vk1 = *(vw + 4);
-                    const float vk2 = *(vw + 5);
+                    const float vk0 = vw[3];
+                    const float vk1 = vw[4];
+                    const float vk2 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 64], vk2);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
-                    const float vk2 = *(vw + 8);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
+                    const float vk2 = vw[8];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 56], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 56], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 56], vk2);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
-                    const float vk2 = *(vw + 14);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
+                    const float vk2 = vw[14];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 8], vk2);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 15);
-                    const float vk1 = *(vw + 16);
-                    const float vk2 = *(vw + 17);
+                    const float vk0 = vw[15];
+                    const float vk1 = vw[16];
+                    const float vk2 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
             }
         }
@@ -12982,9 +12982,9 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x9x16
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -13013,39 +13013,39 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -13059,23 +13059,23 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -13092,8 +13092,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
@@ -13110,8 +13110,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
@@ -13128,8 +13128,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 56], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
@@ -13146,8 +13146,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 112], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
@@ -13164,8 +13164,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 120], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
@@ -13183,59 +13183,59 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 81) = vo;
+                    out[ob + 81] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
             }
         }
@@ -13249,39 +13249,39 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -13294,51 +13294,51 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -13351,23 +13351,23 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
@@ -13384,8 +13384,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 32], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
@@ -13402,8 +13402,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 24], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
@@ -13420,8 +13420,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 16], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -13438,8 +13438,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
@@ -13456,8 +13456,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
@@ -13474,8 +13474,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 56], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
@@ -13492,8 +13492,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 112], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 80], vk0);
@@ -13510,8 +13510,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 120], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 80], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 88], vk0);
@@ -13529,59 +13529,59 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 81) = vo;
+                    out[ob + 81] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
             }
         }
@@ -13594,51 +13594,51 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 64], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 72], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -13652,39 +13652,39 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -13698,23 +13698,23 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
@@ -13731,8 +13731,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 32], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 64], vk0);
@@ -13749,8 +13749,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 24], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib - 56], vk0);
@@ -13767,8 +13767,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib - 16], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
@@ -13785,8 +13785,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 40], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
@@ -13803,8 +13803,8 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                     vacc6x1 = SG_MADD(vacc6x1, in[ib + 48], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 8], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
@@ -13822,59 +13822,59 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 17) = vo;
+                    out[ob + 17] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 49) = vo;
+                    out[ob + 49] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 81) = vo;
+                    out[ob + 81] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
             }
         }
@@ -13888,39 +13888,39 @@ static void Dw_gdw_S1_2c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 72 * vy + 8 * vx + ct;
                 const int ob = 144 * vy + 16 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 80], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 72], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 8], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -14048,10 +14048,10 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x5 -> 14x13x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 7 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -14082,32 +14082,32 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14123,40 +14123,40 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14179,146 +14179,146 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 135), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 153), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 153), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 162), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 162), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 171), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 180), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 162), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 171), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 180), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 162), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 171), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 189), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -14330,48 +14330,48 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14387,40 +14387,40 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14436,32 +14436,32 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14476,44 +14476,44 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14528,56 +14528,56 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14599,201 +14599,201 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 99), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 81), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 81), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 81), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 81), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 126), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 135), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 153), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 162), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 126), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 135), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 153), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 162), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 171), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 135), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 153), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 162), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 171), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 180), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 135), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 153), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 162), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 171), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 180), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 189), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 153), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 162), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 171), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 180), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 189), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -14805,68 +14805,68 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 135), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14881,56 +14881,56 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 126), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14945,44 +14945,44 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 117), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -14998,32 +14998,32 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15039,40 +15039,40 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15095,146 +15095,146 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 float vacc6x0 = 0.0f;
                 float vacc7x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 126), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 117), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 108), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 99), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 90), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 81), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 117), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 108), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 90), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 81), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 63), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 108), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 90), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 81), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 72), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 54), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 99), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 90), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 81), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 45), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 90), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 81), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 63), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 45), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 36), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 9), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 18), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 45), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 36), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 45), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 54), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 18), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 27), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 36), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 45), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 54), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 63), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 18), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 27), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 36), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 45), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 54), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 63), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 27), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 36), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 45), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 54), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 63), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 72), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 81), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 27) = vo;
+                    out[ob + 27] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 36) = vo;
+                    out[ob + 36] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 45) = vo;
+                    out[ob + 45] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 54) = vo;
+                    out[ob + 54] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 63) = vo;
+                    out[ob + 63] = vo;
                 }
             }
         }
@@ -15246,48 +15246,48 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15303,40 +15303,40 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15352,32 +15352,32 @@ static void Dw_rnb_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 135), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 126), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 117), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 18), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 9), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15751,9 +15751,9 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 1x1x65
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -15781,16 +15781,16 @@ static void Dw_rpx_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 65 * vy + 65 * vx + ct;
                 const int ob = 65 * vy + 65 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }

@@ -37,16 +37,16 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 78 * vy + 6 * vx;
                     const int ob = 48 * vy + 8 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = stage[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -56,10 +56,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = stage[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -69,10 +69,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = stage[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -83,10 +83,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = stage[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -96,10 +96,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = stage[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -109,10 +109,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = stage[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -123,10 +123,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = stage[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -136,10 +136,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = stage[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -149,10 +149,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = stage[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -163,10 +163,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = stage[ib + 39];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -176,10 +176,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = stage[ib + 40];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -189,10 +189,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = stage[ib + 41];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -203,10 +203,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = stage[ib + 42];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -216,10 +216,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = stage[ib + 43];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -229,10 +229,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = stage[ib + 44];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -243,10 +243,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = stage[ib + 45];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -256,10 +256,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = stage[ib + 46];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -269,10 +269,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = stage[ib + 47];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -283,10 +283,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = stage[ib + 78];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -296,10 +296,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = stage[ib + 79];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -309,10 +309,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = stage[ib + 80];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -323,10 +323,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = stage[ib + 81];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -336,10 +336,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = stage[ib + 82];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -349,10 +349,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = stage[ib + 83];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -363,10 +363,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = stage[ib + 84];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -376,10 +376,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = stage[ib + 85];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -389,10 +389,10 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = stage[ib + 86];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -405,25 +405,25 @@ static void Conv_stem_4c1p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -475,17 +475,17 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * projection 12 -> 16 channels, dense, 12 inputs per output
  * dw_act relu6, act relu6, bias yes
  * MACs 27000 (standard convolution: 155520, 5.8x fewer), parameters 328
- * packed weights 328 floats, scratch 1080 floats
+ * packed weights 328 floats, scratch 2664 floats
  *
  * stage 1: depthwise 3x3 -> 9x10x12
- *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
- *       lines of C)
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixel per tile (one named
+ *       accumulator per output; one output pixel a step (--optimize size: the least code), at
+ *       most 16 accumulators + the weight and the input within the 32 single-precision registers
+ *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
+ *   borders: borders staged through a zero-padded 11x12x12 copy of the input: unrolling every
+ *       border class would take about 314 lines of C (budget 200)
  *   order: one pass, pixels outer (scalar code)
- *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
+ *   not fused: the depthwise stage reads a staged copy of its whole input
  *
  * stage 2: projection 90 pixels, 12 -> 16 channels
  *   tile: dense projection, 90 pixels x 16 outputs x 12 inputs: 4x4 register tile (4 pixels x 4
@@ -498,365 +498,62 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  *   pw_w [16][12], pw_b [16]
  */
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel */
-static void Dw_s1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
+static void Dw_s1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
+    /* borders staged through a zero-padded 11x12x12 copy of the input: unrolling every border class would take about 314 lines of C (budget 200) */
+    for (int j = 0; j < 1584; ++j) stage[j] = 0.0f;
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 120; ++j) stage[144 * y + j + 156] = in[120 * y + j];
     }
-    /* rows 0 x cols 1..8: kernel rows 1..2, cols 0..2 */
-    {
-        const int vy = 0;
-        for (int vx = 1; vx < 9; ++vx) {
+    /* rows 0..8 x cols 0..9: kernel rows 0..2, cols 0..2 (interior) */
+    for (int vy = 0; vy < 9; ++vy) {
+        for (int vx = 0; vx < 10; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
+                const int ib = 144 * vy + 12 * vx + ct;
                 const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                 }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 0 x cols 9: kernel rows 1..2, cols 0..1 */
-    {
-        const int vy = 0;
-        {
-            const int vx = 9;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 1; vy < 8; ++vy) {
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 12], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1..7 x cols 1..8: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; ++vx) {
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 156], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 168], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 300], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 312], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 1..7 x cols 9: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 8; ++vy) {
-        {
-            const int vx = 9;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 108), vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 120), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    {
-        const int vy = 8;
-        {
-            const int vx = 0;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 8 x cols 1..8: kernel rows 0..1, cols 0..2 */
-    {
-        const int vy = 8;
-        for (int vx = 1; vx < 9; ++vx) {
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 108), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 12), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
-                }
-            }
-        }
-    }
-    /* rows 8 x cols 9: kernel rows 0..1, cols 0..1 */
-    {
-        const int vy = 8;
-        {
-            const int vx = 9;
-            for (int ct = 0; ct < 12; ++ct) {
-                const float *restrict vw = w + 10 * ct;
-                const int ib = 120 * vy + 12 * vx + ct;
-                const int ob = 120 * vy + 12 * vx + ct;
-                float vacc0x0 = *(vw);
-                {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 132), vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 120), vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 12), vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                }
-                {
-                    float vo = vacc0x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1097,9 +794,10 @@ void size_s1_pack(const sg_weights *w, float *packed)
 void size_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_W = 120,   /* stage 2's packed weights */
+        S1_STAGE = 1080,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 120,        /* stage 2's packed weights */
     };
-    Dw_s1_S1_1c1p(in, scratch, packed);
+    Dw_s1_S1_1c1p(in, scratch, packed, scratch + S1_STAGE);
     Pw_s1_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -1126,10 +824,10 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * packed weights 188 floats, scratch 240 floats
  *
  * stage 1: depthwise 3x3 -> 6x5x8
- *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixel per tile (one named
+ *       accumulator per output; one output pixel a step (--optimize size: the least code), at
+ *       most 16 accumulators + the weight and the input within the 32 single-precision registers
+ *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1157,26 +855,26 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1189,34 +887,34 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1230,26 +928,26 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1262,34 +960,34 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1301,46 +999,46 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1353,34 +1051,34 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 72), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1394,26 +1092,26 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1426,34 +1124,34 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1467,26 +1165,26 @@ static void Dw_s2_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 144 * vy + 16 * vx + ct;
                 const int ob = 40 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 72), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1733,12 +1431,12 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * packed weights 250 floats, scratch 1212 floats
  *
  * stage 1: depthwise 3x3 -> 7x8x12
- *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 1 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 6: 6 tiles
+ *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 1 output pixel per tile (one named
+ *       accumulator per output; one output pixel a step (--optimize size: the least code), at
+ *       most 16 accumulators + the weight and the input within the 32 single-precision registers
+ *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 6: 6 tiles
  *   borders: borders staged through a zero-padded 9x10x6 copy of the input: unrolling every
- *       border class would take about 304 lines of C (budget 200)
+ *       border class would take about 608 lines of C (budget 200)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the depthwise stage reads a staged copy of its whole input
  *
@@ -1755,7 +1453,7 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 2c1p, 2 channels x 1 pixel */
 static void Dw_m2_S1_2c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 9x10x6 copy of the input: unrolling every border class would take about 304 lines of C (budget 200) */
+    /* borders staged through a zero-padded 9x10x6 copy of the input: unrolling every border class would take about 608 lines of C (budget 200) */
     for (int j = 0; j < 540; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
         for (int j = 0; j < 48; ++j) stage[60 * y + j + 66] = in[48 * y + j];
@@ -1767,69 +1465,69 @@ static void Dw_m2_S1_2c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 20 * ct;
                 const int ib = 60 * vy + 6 * vx + ct;
                 const int ob = 96 * vy + 12 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 6], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 6], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 12], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 12], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 60], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 60], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 66], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 66], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 72], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 72], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 120], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 120], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 126], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 132], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 132], vk1);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
             }
         }
@@ -2083,12 +1781,12 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * packed weights 260 floats, scratch 1690 floats
  *
  * stage 1: depthwise 5x5 -> 9x9x10
- *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 10: 10 tiles
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixel per tile (one named
+ *       accumulator per output; one output pixel a step (--optimize size: the least code), at
+ *       most 16 accumulators + the weight and the input within the 32 single-precision registers
+ *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 10: 10 tiles
  *   borders: borders staged through a zero-padded 13x13x10 copy of the input: unrolling every
- *       border class would take about 661 lines of C (budget 200)
+ *       border class would take about 1322 lines of C (budget 200)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
@@ -2097,7 +1795,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 1c1p, 1 channels x 1 pixel */
 static void Dw_k5_1c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 13x13x10 copy of the input: unrolling every border class would take about 661 lines of C (budget 200) */
+    /* borders staged through a zero-padded 13x13x10 copy of the input: unrolling every border class would take about 1322 lines of C (budget 200) */
     for (int j = 0; j < 1690; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
         for (int j = 0; j < 90; ++j) stage[130 * y + j + 280] = in[90 * y + j];
@@ -2109,111 +1807,111 @@ static void Dw_k5_1c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 130 * vy + 10 * vx + ct;
                 const int ob = 90 * vy + 10 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 10), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 10], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 20), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 20], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 30), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 30], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 40), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 40], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 130), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 130], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 140), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 140], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 150), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 150], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 170), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 170], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 260), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 260], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 270), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 270], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 280), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 280], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 290), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 290], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 300), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 300], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 390), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 390], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 400), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 400], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 410), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 410], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 420), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 420], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 430), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 430], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 520), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 520], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 530), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 530], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 540), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 540], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 550), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 550], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(stage + ib + 560), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 560], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2264,10 +1962,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * packed weights 63 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x3 -> 10x11x7
- *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixel per tile (one named
+ *       accumulator per output; one output pixel a step (--optimize size: the least code), at
+ *       most 16 accumulators + the weight and the input within the 32 single-precision registers
+ *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2288,24 +1986,24 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2319,32 +2017,32 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2358,24 +2056,24 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2389,32 +2087,32 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2428,44 +2126,44 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 168], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2479,32 +2177,32 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 140), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 140], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 154), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 154], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2518,24 +2216,24 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2549,32 +2247,32 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 140), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 140], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 14), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 14], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2588,24 +2286,24 @@ static void Dw_d2_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 77 * vy + 7 * vx + ct;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 168), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 168], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 154), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 154], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 14), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 14], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2673,7 +2371,7 @@ const sg_layer size_layers[SIZE_LAYER_COUNT] = {
         .dw_act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 27000LL, .params = 328LL,
-        .packed_floats = 328, .scratch_floats = 1080,
+        .packed_floats = 328, .scratch_floats = 2664,
         .pack = size_s1_pack, .run = Run_s1
     },
     {

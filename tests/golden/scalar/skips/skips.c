@@ -304,9 +304,9 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x48
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 48: 48 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -334,28 +334,28 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -369,127 +369,127 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 816], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 816], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 864], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 816), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 912), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 816], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 864], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 912], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -499,36 +499,36 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -542,28 +542,28 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -576,36 +576,36 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -618,160 +618,160 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 720), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 768), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 816), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 720], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 768], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 816], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 672), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 720), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 768), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 816), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 864), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 672], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 720], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 768], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 816], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 864], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 672), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 720), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 768), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 816), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 864), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 912), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 672], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 720], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 768], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 816], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 864], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 912], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -781,48 +781,48 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -835,36 +835,36 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -878,28 +878,28 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -913,127 +913,127 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 384), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 384], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 384), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 384], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 144), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 240) = vo;
+                    out[ob + 240] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 288) = vo;
+                    out[ob + 288] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 336) = vo;
+                    out[ob + 336] = vo;
                 }
             }
         }
@@ -1043,36 +1043,36 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 480], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1086,28 +1086,28 @@ static void Dw_x2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 528 * vy + 48 * vx + ct;
                 const int ob = 528 * vy + 48 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1405,9 +1405,9 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1427,27 +1427,27 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1461,119 +1461,119 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 256), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 256], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -1583,35 +1583,35 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1625,27 +1625,27 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1658,35 +1658,35 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1699,152 +1699,152 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 256), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 256], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 208), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 256), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 272), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 208], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 256], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 272], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 272), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -1854,47 +1854,47 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1907,35 +1907,35 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1949,27 +1949,27 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1983,119 +1983,119 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 176), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 160), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 128), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 176], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 160], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 128], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 128), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 112), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 128], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 112], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 64], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 112), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 48), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 112], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 48], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -2105,35 +2105,35 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2147,27 +2147,27 @@ static void Dw_x3_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 176 * vy + 16 * vx + ct;
                 const int ob = 176 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2507,9 +2507,9 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2522,9 +2522,9 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *
  * stage 3: transposed depthwise 3x3 -> 9x11x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -2546,26 +2546,26 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2579,67 +2579,67 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -2653,26 +2653,26 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2685,34 +2685,34 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2725,88 +2725,88 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -2819,34 +2819,34 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2860,26 +2860,26 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2893,67 +2893,67 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -2967,26 +2967,26 @@ static void Dw_x5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3187,56 +3187,56 @@ static void Up_x5_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
+                    vo = (vo + res[ob + 32]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
+                    vo = (vo + res[ob + 64]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
+                    vo = (vo + res[ob + 96]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
+                    vo = (vo + res[ob + 128]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 160));
+                    vo = (vo + res[ob + 160]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -3249,56 +3249,56 @@ static void Up_x5_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 16;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
+                    vo = (vo + res[ob + 32]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
+                    vo = (vo + res[ob + 64]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
+                    vo = (vo + res[ob + 96]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
+                    vo = (vo + res[ob + 128]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
             }
         }
@@ -3311,65 +3311,65 @@ static void Up_x5_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 176;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
+                    vo = (vo + res[ob + 32]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
+                    vo = (vo + res[ob + 64]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
+                    vo = (vo + res[ob + 96]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
+                    vo = (vo + res[ob + 128]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 160));
+                    vo = (vo + res[ob + 160]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -3382,72 +3382,72 @@ static void Up_x5_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 192;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
+                    vo = (vo + res[ob]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
+                    vo = (vo + res[ob + 32]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
+                    vo = (vo + res[ob + 64]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
+                    vo = (vo + res[ob + 96]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
+                    vo = (vo + res[ob + 128]);
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
             }
         }
@@ -3521,9 +3521,9 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x11x32
  *   tile: 1 channel (x multiplier 2 = 2 accumulators) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: borders staged through a zero-padded 13x15x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
@@ -3547,25 +3547,25 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 52 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
-                float vacc3x0 = *(vw);
-                float vacc3x1 = *(vw + 1);
-                float vacc4x0 = *(vw);
-                float vacc4x1 = *(vw + 1);
-                float vacc5x0 = *(vw);
-                float vacc5x1 = *(vw + 1);
-                float vacc6x0 = *(vw);
-                float vacc6x1 = *(vw + 1);
-                float vacc7x0 = *(vw);
-                float vacc7x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
+                float vacc3x0 = vw[0];
+                float vacc3x1 = vw[1];
+                float vacc4x0 = vw[0];
+                float vacc4x1 = vw[1];
+                float vacc5x0 = vw[0];
+                float vacc5x1 = vw[1];
+                float vacc6x0 = vw[0];
+                float vacc6x1 = vw[1];
+                float vacc7x0 = vw[0];
+                float vacc7x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
@@ -3584,8 +3584,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 112], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
@@ -3604,8 +3604,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 128], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
@@ -3624,8 +3624,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 144], vk1);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
@@ -3644,8 +3644,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 160], vk1);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
@@ -3664,8 +3664,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 176], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
@@ -3684,8 +3684,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 352], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
@@ -3704,8 +3704,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 368], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
@@ -3724,8 +3724,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 384], vk1);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 288], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 304], vk0);
@@ -3744,8 +3744,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 400], vk1);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 304], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 304], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 320], vk0);
@@ -3764,8 +3764,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 416], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 22);
-                    const float vk1 = *(vw + 23);
+                    const float vk0 = vw[22];
+                    const float vk1 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
@@ -3784,8 +3784,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 592], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 496], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
@@ -3804,8 +3804,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 608], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 26);
-                    const float vk1 = *(vw + 27);
+                    const float vk0 = vw[26];
+                    const float vk1 = vw[27];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
@@ -3824,8 +3824,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 624], vk1);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 28);
-                    const float vk1 = *(vw + 29);
+                    const float vk0 = vw[28];
+                    const float vk1 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 528], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 544], vk0);
@@ -3844,8 +3844,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 640], vk1);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 30);
-                    const float vk1 = *(vw + 31);
+                    const float vk0 = vw[30];
+                    const float vk1 = vw[31];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 544], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 544], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 560], vk0);
@@ -3864,8 +3864,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 656], vk1);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 720], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 720], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 736], vk0);
@@ -3884,8 +3884,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 832], vk1);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 34);
-                    const float vk1 = *(vw + 35);
+                    const float vk0 = vw[34];
+                    const float vk1 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 736], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 736], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 752], vk0);
@@ -3904,8 +3904,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 848], vk1);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 36);
-                    const float vk1 = *(vw + 37);
+                    const float vk0 = vw[36];
+                    const float vk1 = vw[37];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 752], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 752], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 768], vk0);
@@ -3924,8 +3924,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 864], vk1);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 38);
-                    const float vk1 = *(vw + 39);
+                    const float vk0 = vw[38];
+                    const float vk1 = vw[39];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 768], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 768], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 784], vk0);
@@ -3944,8 +3944,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 880], vk1);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 40);
-                    const float vk1 = *(vw + 41);
+                    const float vk0 = vw[40];
+                    const float vk1 = vw[41];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 784], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 784], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 800], vk0);
@@ -3964,8 +3964,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 896], vk1);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 42);
-                    const float vk1 = *(vw + 43);
+                    const float vk0 = vw[42];
+                    const float vk1 = vw[43];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 960], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 960], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 976], vk0);
@@ -3984,8 +3984,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1072], vk1);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 44);
-                    const float vk1 = *(vw + 45);
+                    const float vk0 = vw[44];
+                    const float vk1 = vw[45];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 976], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 976], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
@@ -4004,8 +4004,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1088], vk1);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 46);
-                    const float vk1 = *(vw + 47);
+                    const float vk0 = vw[46];
+                    const float vk1 = vw[47];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 992], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 992], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1008], vk0);
@@ -4024,8 +4024,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1104], vk1);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 48);
-                    const float vk1 = *(vw + 49);
+                    const float vk0 = vw[48];
+                    const float vk1 = vw[49];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1008], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1008], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1024], vk0);
@@ -4044,8 +4044,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc7x1 = SG_MADD(vacc7x1, stage[ib + 1120], vk1);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 50);
-                    const float vk1 = *(vw + 51);
+                    const float vk0 = vw[50];
+                    const float vk1 = vw[51];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1024], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1024], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1040], vk0);
@@ -4065,67 +4065,67 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc3x1;
-                    *(out + ob + 97) = vo;
+                    out[ob + 97] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 128) = vo;
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc4x1;
-                    *(out + ob + 129) = vo;
+                    out[ob + 129] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 160) = vo;
+                    out[ob + 160] = vo;
                 }
                 {
                     float vo = vacc5x1;
-                    *(out + ob + 161) = vo;
+                    out[ob + 161] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 192) = vo;
+                    out[ob + 192] = vo;
                 }
                 {
                     float vo = vacc6x1;
-                    *(out + ob + 193) = vo;
+                    out[ob + 193] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 224) = vo;
+                    out[ob + 224] = vo;
                 }
                 {
                     float vo = vacc7x1;
-                    *(out + ob + 225) = vo;
+                    out[ob + 225] = vo;
                 }
             }
         }
@@ -4135,15 +4135,15 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 52 * ct;
                 const int ib = 240 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + 2 * ct;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc1x0 = *(vw);
-                float vacc1x1 = *(vw + 1);
-                float vacc2x0 = *(vw);
-                float vacc2x1 = *(vw + 1);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc1x0 = vw[0];
+                float vacc1x1 = vw[1];
+                float vacc2x0 = vw[0];
+                float vacc2x1 = vw[1];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 2);
-                    const float vk1 = *(vw + 3);
+                    const float vk0 = vw[2];
+                    const float vk1 = vw[3];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 16], vk0);
@@ -4152,8 +4152,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 32], vk1);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 4);
-                    const float vk1 = *(vw + 5);
+                    const float vk0 = vw[4];
+                    const float vk1 = vw[5];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 16], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 16], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 32], vk0);
@@ -4162,8 +4162,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 48], vk1);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 6);
-                    const float vk1 = *(vw + 7);
+                    const float vk0 = vw[6];
+                    const float vk1 = vw[7];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 32], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 32], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 48], vk0);
@@ -4172,8 +4172,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 64], vk1);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 48], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 48], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 64], vk0);
@@ -4182,8 +4182,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 80], vk1);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 10);
-                    const float vk1 = *(vw + 11);
+                    const float vk0 = vw[10];
+                    const float vk1 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 64], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 64], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 80], vk0);
@@ -4192,8 +4192,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 96], vk1);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 12);
-                    const float vk1 = *(vw + 13);
+                    const float vk0 = vw[12];
+                    const float vk1 = vw[13];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 240], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 240], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 256], vk0);
@@ -4202,8 +4202,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 272], vk1);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 14);
-                    const float vk1 = *(vw + 15);
+                    const float vk0 = vw[14];
+                    const float vk1 = vw[15];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 256], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 256], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 272], vk0);
@@ -4212,8 +4212,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 288], vk1);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 16);
-                    const float vk1 = *(vw + 17);
+                    const float vk0 = vw[16];
+                    const float vk1 = vw[17];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 272], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 272], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 288], vk0);
@@ -4222,8 +4222,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 304], vk1);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 18);
-                    const float vk1 = *(vw + 19);
+                    const float vk0 = vw[18];
+                    const float vk1 = vw[19];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 288], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 304], vk0);
@@ -4232,8 +4232,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 320], vk1);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 304], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 304], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 320], vk0);
@@ -4242,8 +4242,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 336], vk1);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 22);
-                    const float vk1 = *(vw + 23);
+                    const float vk0 = vw[22];
+                    const float vk1 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 480], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 480], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 496], vk0);
@@ -4252,8 +4252,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 512], vk1);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 24);
-                    const float vk1 = *(vw + 25);
+                    const float vk0 = vw[24];
+                    const float vk1 = vw[25];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 496], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 496], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 512], vk0);
@@ -4262,8 +4262,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 528], vk1);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 26);
-                    const float vk1 = *(vw + 27);
+                    const float vk0 = vw[26];
+                    const float vk1 = vw[27];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 512], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 512], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
@@ -4272,8 +4272,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 544], vk1);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 28);
-                    const float vk1 = *(vw + 29);
+                    const float vk0 = vw[28];
+                    const float vk1 = vw[29];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 528], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 544], vk0);
@@ -4282,8 +4282,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 560], vk1);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 30);
-                    const float vk1 = *(vw + 31);
+                    const float vk0 = vw[30];
+                    const float vk1 = vw[31];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 544], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 544], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 560], vk0);
@@ -4292,8 +4292,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 576], vk1);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 720], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 720], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 736], vk0);
@@ -4302,8 +4302,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 752], vk1);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 34);
-                    const float vk1 = *(vw + 35);
+                    const float vk0 = vw[34];
+                    const float vk1 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 736], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 736], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 752], vk0);
@@ -4312,8 +4312,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 768], vk1);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 36);
-                    const float vk1 = *(vw + 37);
+                    const float vk0 = vw[36];
+                    const float vk1 = vw[37];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 752], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 752], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 768], vk0);
@@ -4322,8 +4322,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 784], vk1);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 38);
-                    const float vk1 = *(vw + 39);
+                    const float vk0 = vw[38];
+                    const float vk1 = vw[39];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 768], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 768], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 784], vk0);
@@ -4332,8 +4332,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 800], vk1);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 40);
-                    const float vk1 = *(vw + 41);
+                    const float vk0 = vw[40];
+                    const float vk1 = vw[41];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 784], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 784], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 800], vk0);
@@ -4342,8 +4342,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 816], vk1);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 42);
-                    const float vk1 = *(vw + 43);
+                    const float vk0 = vw[42];
+                    const float vk1 = vw[43];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 960], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 960], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 976], vk0);
@@ -4352,8 +4352,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 992], vk1);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 44);
-                    const float vk1 = *(vw + 45);
+                    const float vk0 = vw[44];
+                    const float vk1 = vw[45];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 976], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 976], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
@@ -4362,8 +4362,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1008], vk1);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 46);
-                    const float vk1 = *(vw + 47);
+                    const float vk0 = vw[46];
+                    const float vk1 = vw[47];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 992], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 992], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1008], vk0);
@@ -4372,8 +4372,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1024], vk1);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 48);
-                    const float vk1 = *(vw + 49);
+                    const float vk0 = vw[48];
+                    const float vk1 = vw[49];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1008], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1008], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1024], vk0);
@@ -4382,8 +4382,8 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                     vacc2x1 = SG_MADD(vacc2x1, stage[ib + 1040], vk1);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 50);
-                    const float vk1 = *(vw + 51);
+                    const float vk0 = vw[50];
+                    const float vk1 = vw[51];
                     vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1024], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, stage[ib + 1024], vk1);
                     vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1040], vk0);
@@ -4393,27 +4393,27 @@ static void Dw_x6_2c8p(const float *restrict in, float *restrict out, const floa
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc1x1;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc2x1;
-                    *(out + ob + 65) = vo;
+                    out[ob + 65] = vo;
                 }
             }
         }
@@ -4755,9 +4755,9 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -4777,28 +4777,28 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4812,75 +4812,75 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -4894,28 +4894,28 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4928,36 +4928,36 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -4970,96 +4970,96 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -5072,36 +5072,36 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5115,28 +5115,28 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5150,75 +5150,75 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -5232,28 +5232,28 @@ static void Dw_x8_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5303,9 +5303,9 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 9x11x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5324,50 +5324,50 @@ static void Up_x9_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
-                    *(out + ob + 128) = vo;
+                    vo = (vo + res[ob + 128]);
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 160));
-                    *(out + ob + 160) = vo;
+                    vo = (vo + res[ob + 160]);
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -5380,51 +5380,51 @@ static void Up_x9_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 16;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
-                    *(out + ob + 128) = vo;
+                    vo = (vo + res[ob + 128]);
+                    out[ob + 128] = vo;
                 }
             }
         }
@@ -5437,59 +5437,59 @@ static void Up_x9_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 176;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
-                    *(out + ob + 128) = vo;
+                    vo = (vo + res[ob + 128]);
+                    out[ob + 128] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 160));
-                    *(out + ob + 160) = vo;
+                    vo = (vo + res[ob + 160]);
+                    out[ob + 160] = vo;
                 }
             }
         }
@@ -5502,67 +5502,67 @@ static void Up_x9_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 96 * vy + 16 * vx + ct;
                 const int ob = 352 * vy + 32 * vx + ct + 192;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 112), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 160), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 112], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 160], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 96), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 112), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 96], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 112], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 128));
-                    *(out + ob + 128) = vo;
+                    vo = (vo + res[ob + 128]);
+                    out[ob + 128] = vo;
                 }
             }
         }
@@ -5612,9 +5612,9 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -5643,26 +5643,26 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5676,67 +5676,67 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -5750,26 +5750,26 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5782,34 +5782,34 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5822,88 +5822,88 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 208), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 208], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 224), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 224], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -5916,34 +5916,34 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 160], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 176], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5957,26 +5957,26 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5990,67 +5990,67 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 144), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 112), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 80), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 112], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 80], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 160), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 160], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 80), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 80], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
             }
         }
@@ -6064,26 +6064,26 @@ static void Dw_x10_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 352 * vy + 32 * vx + ct;
                 const int ob = 96 * vy + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6772,9 +6772,9 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 5x6x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -6803,26 +6803,26 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 231], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6836,67 +6836,67 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 33], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 66], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 297], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 330], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -6910,26 +6910,26 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6942,34 +6942,34 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 231], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -6982,88 +6982,88 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 66), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 66], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 33], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 66], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 231), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 264), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 264], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 231), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 264), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 297), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 330), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 297], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 330], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -7076,34 +7076,34 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7117,26 +7117,26 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7150,67 +7150,67 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 198), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 165), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 132), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 165), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 132), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 66), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 66], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 33), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 66), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 33], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 66], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 33), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 66), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 99), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 132), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
             }
         }
@@ -7224,26 +7224,26 @@ static void Dw_x12_S1_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 231), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7618,9 +7618,9 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x1 -> 5x6x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 86 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7640,53 +7640,53 @@ static void Dw_x13_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 4 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 330), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 363), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 330], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 363], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 132) = vo;
+                    out[ob + 132] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 165) = vo;
+                    out[ob + 165] = vo;
                 }
             }
         }
@@ -7699,62 +7699,62 @@ static void Dw_x13_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 4 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 66), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 66], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 231), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 264), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 297), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 330), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 363), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 264], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 297], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 330], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 363], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 132) = vo;
+                    out[ob + 132] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 165) = vo;
+                    out[ob + 165] = vo;
                 }
             }
         }
@@ -7768,53 +7768,53 @@ static void Dw_x13_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 4 * ct;
                 const int ib = 198 * vy + 33 * vx + ct;
                 const int ob = 198 * vy + 33 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 198), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 165), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 132), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 66), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 33), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 66], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 33], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 33), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 66), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 99), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 132), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 165), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 165], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 33) = vo;
+                    out[ob + 33] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 66) = vo;
+                    out[ob + 66] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 99) = vo;
+                    out[ob + 99] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 132) = vo;
+                    out[ob + 132] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 165) = vo;
+                    out[ob + 165] = vo;
                 }
             }
         }

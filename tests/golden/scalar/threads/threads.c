@@ -32,28 +32,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -84,10 +84,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -118,10 +118,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -153,10 +153,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -187,10 +187,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -221,10 +221,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -256,10 +256,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -290,10 +290,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -324,10 +324,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -359,10 +359,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -393,10 +393,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -427,10 +427,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -462,10 +462,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -496,10 +496,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -530,10 +530,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -565,10 +565,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 114];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -599,10 +599,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 115];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -633,10 +633,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 116];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -668,10 +668,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 216];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -702,10 +702,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 217];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -736,10 +736,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 218];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -771,10 +771,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 219];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -805,10 +805,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 220];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -839,10 +839,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 221];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -874,10 +874,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 222];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -908,10 +908,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 223];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -942,10 +942,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 224];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -979,97 +979,97 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 16) = vo;
+                        out[ob + 16] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 17) = vo;
+                        out[ob + 17] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 18) = vo;
+                        out[ob + 18] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 19) = vo;
+                        out[ob + 19] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                 }
             }
@@ -1081,16 +1081,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1100,10 +1100,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1113,10 +1113,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1127,10 +1127,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1140,10 +1140,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1153,10 +1153,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1167,10 +1167,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1180,10 +1180,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1193,10 +1193,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1207,10 +1207,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1220,10 +1220,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1233,10 +1233,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1247,10 +1247,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1260,10 +1260,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1273,10 +1273,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1287,10 +1287,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 114];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1300,10 +1300,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 115];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1313,10 +1313,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 116];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1327,10 +1327,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 216];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1340,10 +1340,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 217];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1353,10 +1353,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 218];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1367,10 +1367,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 219];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1380,10 +1380,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 220];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1393,10 +1393,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 221];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1407,10 +1407,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 222];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1420,10 +1420,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 223];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1433,10 +1433,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 224];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1449,25 +1449,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -1482,16 +1482,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1501,10 +1501,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1514,10 +1514,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1528,10 +1528,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1541,10 +1541,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1554,10 +1554,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1568,10 +1568,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1581,10 +1581,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1594,10 +1594,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1608,10 +1608,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1621,10 +1621,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1634,10 +1634,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1648,10 +1648,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 216];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1661,10 +1661,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 217];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1674,10 +1674,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 218];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1688,10 +1688,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 219];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1701,10 +1701,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 220];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1714,10 +1714,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 221];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1730,25 +1730,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -1762,28 +1762,28 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
-                    float vacc2x0 = *(vw);
-                    float vacc2x1 = *(vw + 1);
-                    float vacc2x2 = *(vw + 2);
-                    float vacc2x3 = *(vw + 3);
-                    float vacc3x0 = *(vw);
-                    float vacc3x1 = *(vw + 1);
-                    float vacc3x2 = *(vw + 2);
-                    float vacc3x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
+                    float vacc2x0 = vw[0];
+                    float vacc2x1 = vw[1];
+                    float vacc2x2 = vw[2];
+                    float vacc2x3 = vw[3];
+                    float vacc3x0 = vw[0];
+                    float vacc3x1 = vw[1];
+                    float vacc3x2 = vw[2];
+                    float vacc3x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1814,10 +1814,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1848,10 +1848,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1883,10 +1883,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1917,10 +1917,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1951,10 +1951,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1986,10 +1986,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2020,10 +2020,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2054,10 +2054,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2089,10 +2089,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2123,10 +2123,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2157,10 +2157,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2192,10 +2192,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2226,10 +2226,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2260,10 +2260,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2295,10 +2295,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 114];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2329,10 +2329,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 115];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2363,10 +2363,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 116];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2400,97 +2400,97 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 16) = vo;
+                        out[ob + 16] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 17) = vo;
+                        out[ob + 17] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 18) = vo;
+                        out[ob + 18] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 19) = vo;
+                        out[ob + 19] = vo;
                     }
                     {
                         float vo = vacc2x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 32) = vo;
+                        out[ob + 32] = vo;
                     }
                     {
                         float vo = vacc2x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 33) = vo;
+                        out[ob + 33] = vo;
                     }
                     {
                         float vo = vacc2x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 34) = vo;
+                        out[ob + 34] = vo;
                     }
                     {
                         float vo = vacc2x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 35) = vo;
+                        out[ob + 35] = vo;
                     }
                     {
                         float vo = vacc3x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 48) = vo;
+                        out[ob + 48] = vo;
                     }
                     {
                         float vo = vacc3x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 49) = vo;
+                        out[ob + 49] = vo;
                     }
                     {
                         float vo = vacc3x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 50) = vo;
+                        out[ob + 50] = vo;
                     }
                     {
                         float vo = vacc3x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 51) = vo;
+                        out[ob + 51] = vo;
                     }
                 }
             }
@@ -2502,16 +2502,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2521,10 +2521,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2534,10 +2534,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2548,10 +2548,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2561,10 +2561,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2574,10 +2574,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2588,10 +2588,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2601,10 +2601,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2614,10 +2614,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2628,10 +2628,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2641,10 +2641,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2654,10 +2654,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2668,10 +2668,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2681,10 +2681,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2694,10 +2694,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2708,10 +2708,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 114];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2721,10 +2721,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 115];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2734,10 +2734,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 116];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2750,25 +2750,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -2783,16 +2783,16 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     const float *restrict vw = w + 112 * n;
                     const int ib = 216 * vy + 6 * vx;
                     const int ob = 288 * vy + 16 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2802,10 +2802,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2815,10 +2815,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2829,10 +2829,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2842,10 +2842,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2855,10 +2855,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2869,10 +2869,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 108];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2882,10 +2882,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 109];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2895,10 +2895,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 110];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2909,10 +2909,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 111];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2922,10 +2922,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 112];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2935,10 +2935,10 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 113];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -2951,25 +2951,25 @@ static void Conv_stem_4c4p(const float *restrict in, float *restrict out, const 
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
                         vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -3054,9 +3054,9 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 20x18x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -3076,47 +3076,47 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3130,59 +3130,59 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3196,218 +3196,218 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 352], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 656], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 672], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 688], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 704], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    vo = (vo + *(res + ob + 112));
-                    *(out + ob + 112) = vo;
+                    vo = (vo + res[ob + 112]);
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -3417,176 +3417,176 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -3600,59 +3600,59 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3666,47 +3666,47 @@ static void Dw_d0_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3725,59 +3725,59 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3791,75 +3791,75 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -3873,273 +3873,273 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 352], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 656], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 672], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 688], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 704], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    vo = (vo + *(res + ob + 112));
-                    *(out + ob + 112) = vo;
+                    vo = (vo + res[ob + 112]);
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -4149,221 +4149,221 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -4377,75 +4377,75 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -4459,59 +4459,59 @@ static void Dw_d0_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -4530,71 +4530,71 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -4608,91 +4608,91 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -4706,328 +4706,328 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 432], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 352], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 640), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 640], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 656), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 656], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 672], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 688], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 688), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 704), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 688], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 704], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 704), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 704], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    vo = (vo + *(res + ob + 112));
-                    *(out + ob + 112) = vo;
+                    vo = (vo + res[ob + 112]);
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -5037,266 +5037,266 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 592), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 608), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 592], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 608], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 592), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 608), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 640), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 592], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 608], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 640], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 608), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 624), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 640), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 656), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 608], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 624], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 640], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 656], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 608), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 624), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 640), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 656), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 608], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 624], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 640], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 656], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
                 }
                 {   /* tap 4,4 */
-                    const float vk0 = *(vw + 25);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 624), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 640), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 656), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 672), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 688), vk0);
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 624], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 640], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 656], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 672], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 688], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -5310,91 +5310,91 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {   /* tap 4,3 */
-                    const float vk0 = *(vw + 24);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 592), vk0);
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 592], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -5408,71 +5408,71 @@ static void Dw_d0_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,0 */
-                    const float vk0 = *(vw + 21);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 544), vk0);
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,1 */
-                    const float vk0 = *(vw + 22);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 560), vk0);
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 560], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -5491,59 +5491,59 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -5557,75 +5557,75 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -5639,273 +5639,273 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 432], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 352), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 352], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 416), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 432), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 416], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 432], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    vo = (vo + *(res + ob + 112));
-                    *(out + ob + 112) = vo;
+                    vo = (vo + res[ob + 112]);
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -5915,221 +5915,221 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 304), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 320), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 304], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 320], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 336], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
                 }
                 {   /* tap 3,4 */
-                    const float vk0 = *(vw + 20);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 352), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 368), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 384), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 352], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 368], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 384], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 400], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -6143,75 +6143,75 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 3,3 */
-                    const float vk0 = *(vw + 19);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -6225,59 +6225,59 @@ static void Dw_d0_R4N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 3,0 */
-                    const float vk0 = *(vw + 16);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 3,1 */
-                    const float vk0 = *(vw + 17);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -6296,47 +6296,47 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -6350,59 +6350,59 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -6416,218 +6416,218 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 512), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 512], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 496), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 496], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 480), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 480], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 464], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 464), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 448), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 464], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 448], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 448), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 432), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 448], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 432], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 224), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 224], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 160), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 144), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 160], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 64), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 64], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 128), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 128], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    vo = (vo + *(res + ob + 96));
-                    *(out + ob + 96) = vo;
+                    vo = (vo + res[ob + 96]);
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    vo = (vo + *(res + ob + 112));
-                    *(out + ob + 112) = vo;
+                    vo = (vo + res[ob + 112]);
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -6637,176 +6637,176 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 592), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 576), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 560), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 544), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 528), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 592], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 576], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 560], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 576), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 560), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 544), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 528), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 512), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 576], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 560], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 544], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 528], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 512], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 560), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 544), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 512), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 496), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 560], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 544], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 512], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 496], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 544), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 512), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 496), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 480), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 544], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 512], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 496], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 480], vk0);
                 }
                 {   /* tap 0,4 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 544), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 528), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 512), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 496), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 464), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 544], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 512], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 496], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 464], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 288), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 272), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 256), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 288], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 256], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,4 */
-                    const float vk0 = *(vw + 10);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 240), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 224), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 208), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 224], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 208], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 176], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 2,4 */
-                    const float vk0 = *(vw + 15);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 64), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 80), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 64], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 80], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 112], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    vo = (vo + *(res + ob + 16));
-                    *(out + ob + 16) = vo;
+                    vo = (vo + res[ob + 16]);
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    vo = (vo + *(res + ob + 32));
-                    *(out + ob + 32) = vo;
+                    vo = (vo + res[ob + 32]);
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    vo = (vo + *(res + ob + 48));
-                    *(out + ob + 48) = vo;
+                    vo = (vo + res[ob + 48]);
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    vo = (vo + *(res + ob + 64));
-                    *(out + ob + 64) = vo;
+                    vo = (vo + res[ob + 64]);
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    vo = (vo + *(res + ob + 80));
-                    *(out + ob + 80) = vo;
+                    vo = (vo + res[ob + 80]);
+                    out[ob + 80] = vo;
                 }
             }
         }
@@ -6820,59 +6820,59 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 0,3 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 560), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 560], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,3 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
-                    const float vk0 = *(vw + 14);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -6886,47 +6886,47 @@ static void Dw_d0_R5N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 608), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 608], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 592), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 592], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 576), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 576], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 320), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 320], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 11);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 12);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -7031,9 +7031,9 @@ static void Run_d0(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 20x18x16
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 16: 16 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -7062,26 +7062,26 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7094,111 +7094,111 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -7212,26 +7212,26 @@ static void Dw_s1_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7250,34 +7250,34 @@ static void Dw_s1_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7290,144 +7290,144 @@ static void Dw_s1_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 304), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 320), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 336), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 352), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 368), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 304], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 320], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 336], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 352], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 368], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 304), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 320), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 352), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 368), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 384), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 400), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 304], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 320], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 352], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 368], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 384], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 400], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 352), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 368), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 384), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 400), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 352], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 368], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 384], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 400], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 416], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -7441,34 +7441,34 @@ static void Dw_s1_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 272), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 272], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7487,26 +7487,26 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7519,111 +7519,111 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 288), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 272), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 256), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 224), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 208), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 288], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 256], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 224], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 208], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 272), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 256), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 240), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 224), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 208), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 192), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 176), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 256], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 224], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 208], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 192], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 176], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 272), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 256), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 240), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 224), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 208), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 192), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 176), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 160), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 272], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 256], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 224], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 208], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 192], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 176], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 160], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 48), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 64), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 80), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 48], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 64], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 80], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 32), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 64), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 80), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 96), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 112), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 32], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 64], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 80], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 96], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 112], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 32), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 64), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 80), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 112), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 32], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 64], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 80], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 112], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 80) = vo;
+                    out[ob + 80] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 112) = vo;
+                    out[ob + 112] = vo;
                 }
             }
         }
@@ -7637,26 +7637,26 @@ static void Dw_s1_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 288 * vy + 16 * vx + ct;
                 const int ob = 288 * (vy - y0) + 16 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 304), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 304], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7950,40 +7950,22 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * packed weights 0 floats, scratch 0 floats
  *
  * stage 1: maximum pool 3x3 -> 18x16x24
- *   tile: 16 channels a step (scalar code)
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
+ *   tile: 8 channels a step (scalar code)
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Pool_mp_16c1p(const float *restrict in, float *restrict out, const int y0, const int y1)
+/* scalar/pool.c.in: layer mp, stage 1 (maximum pool 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Pool_mp_8c1p(const float *restrict in, float *restrict out, const int y0, const int y1)
 {
     /* rows 0..17 x cols 0..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < (y1 < 18 ? y1 : 18); ++vy) {
         for (int vx = 0; vx < 16; ++vx) {
-            {
-                const int ib = 432 * vy + 24 * vx;
-                const int ob = 384 * vy + 24 * vx;
-                float acc[16];
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 48] > acc[j] ? in[ib + j + 48] : acc[j]; /* cell 0,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 432] > acc[j] ? in[ib + j + 432] : acc[j]; /* cell 1,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 456] > acc[j] ? in[ib + j + 456] : acc[j]; /* cell 1,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 480] > acc[j] ? in[ib + j + 480] : acc[j]; /* cell 1,2 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 864] > acc[j] ? in[ib + j + 864] : acc[j]; /* cell 2,0 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 888] > acc[j] ? in[ib + j + 888] : acc[j]; /* cell 2,1 */
-                for (int j = 0; j < 16; ++j) acc[j] = in[ib + j + 912] > acc[j] ? in[ib + j + 912] : acc[j]; /* cell 2,2 */
-                for (int j = 0; j < 16; ++j) {
-                    float v = acc[j];
-                    out[ob + j] = v;
-                }
-            }
-            {
-                const int ib = 432 * vy + 24 * vx + 16;
-                const int ob = 384 * vy + 24 * vx + 16;
+            for (int ct = 0; ct < 3; ++ct) {
+                const int ib = 432 * vy + 24 * vx + 8 * ct;
+                const int ob = 384 * vy + 24 * vx + 8 * ct;
                 float acc[8];
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j]; /* cell 0,0 */
                 for (int j = 0; j < 8; ++j) acc[j] = in[ib + j + 24] > acc[j] ? in[ib + j + 24] : acc[j]; /* cell 0,1 */
@@ -8014,7 +7996,7 @@ void threads_mp_pack(const sg_weights *w, float *packed)
 static void Bands_mp(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     (void)packed;
-    Pool_mp_16c1p(in, out, y0, y1);
+    Pool_mp_8c1p(in, out, y0, y1);
 }
 
 /* layer.c.in: layer mp: runs its stage */
@@ -8551,10 +8533,10 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 18x16x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (to share its bands between threads): bands of 1 output row (2 KiB of depthwise output,
@@ -8582,28 +8564,28 @@ static void Dw_s2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8617,127 +8599,127 @@ static void Dw_s2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 504), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 504], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 552), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 504], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 552], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 552), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 552], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -8747,101 +8729,101 @@ static void Dw_s2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 504], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -8855,28 +8837,28 @@ static void Dw_s2_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8895,36 +8877,36 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -8938,160 +8920,160 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 264), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 264], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 216], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 216), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 216], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 504), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 504], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 528], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 528), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 552), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 504], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 528], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 552], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 552), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 576), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 552], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 576], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -9101,128 +9083,128 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 264], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 408), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 432), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 456), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 480), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 432], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 456], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 480], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 408), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 432), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 456), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 480), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 504), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 432], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 456], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 504], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 456), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 480), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 504), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 528), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 456], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 504], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 528], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -9236,36 +9218,36 @@ static void Dw_s2_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 360), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9284,28 +9266,28 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9319,127 +9301,127 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 264), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 264], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 240], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 240), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 216), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 240], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 216], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib - 216), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 216], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 120), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 144], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 144), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 168), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 144], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 168], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 168), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 168], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
                 {
                     float vo = vacc7x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 168) = vo;
+                    out[ob + 168] = vo;
                 }
             }
         }
@@ -9449,101 +9431,101 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 360), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 336), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 312), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 288), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 336], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 312], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 288], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 360), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 336), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 312), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 288), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 264), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 360], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 336], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 312], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 264], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 360), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 336), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 312), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib - 288), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib - 264), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib - 240), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 336], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 312], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 288], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 264], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 240], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 48), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 72), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 96), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 48], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 96], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 24), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 48), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 72), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 96), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 120), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 24], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 48], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 96], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 120], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 72), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 96), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 120), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 144), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 96], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
             }
         }
@@ -9557,28 +9539,28 @@ static void Dw_s2_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 384 * vy + 24 * vx + ct;
                 const int ob = 384 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 408), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 384), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 384], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9825,10 +9807,10 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x8x24
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 24: 24 tiles
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (to share its bands between threads): bands of 1 output row (1 KiB of depthwise output,
@@ -9856,130 +9838,130 @@ static void Dw_s3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 768 * vy + 48 * vx + ct;
                 const int ob = 192 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 312], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 672], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 648), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 696), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 456], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 648], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 696], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 768), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 816), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 864), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 912), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 960), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1008), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1056), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 768], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 816], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 864], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 912], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 960], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1008], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1056], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 792), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 840), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 888), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 936), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 984), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1032), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1080), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 792], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 888], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 936], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 984], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1032], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1080], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 816), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 864), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 912), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 960), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 1008), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 1056), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 1104), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 816], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 864], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 912], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 960], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 1008], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 1056], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 1104], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
             }
         }
@@ -9993,34 +9975,34 @@ static void Dw_s3_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 768 * vy + 48 * vx + ct;
                 const int ob = 192 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 768), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 768], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 792), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 792], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10039,100 +10021,100 @@ static void Dw_s3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 768 * vy + 48 * vx + ct;
                 const int ob = 192 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 48), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 96), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 144), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 192), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 240), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 48], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 96], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 192], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 240], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 72), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 120), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 168), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 216), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 264), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 312), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 168], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 264], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 312], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 48), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 144), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 192), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 240), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 288), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 336), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 48], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 192], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 240], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 336], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 432), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 480), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 528), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 576), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 624), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 672), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 432], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 528], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 576], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 624], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 672], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 456), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 504), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 552), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 600), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 648), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 696), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 456], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 504], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 552], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 648], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 696], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 432), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 480), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 528), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 576), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 624), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 672), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 720), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 432], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 576], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 624], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 672], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 72) = vo;
+                    out[ob + 72] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 96) = vo;
+                    out[ob + 96] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 120) = vo;
+                    out[ob + 120] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 144) = vo;
+                    out[ob + 144] = vo;
                 }
             }
         }
@@ -10146,26 +10128,26 @@ static void Dw_s3_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 768 * vy + 48 * vx + ct;
                 const int ob = 192 * (vy - y0) + 24 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 408), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10392,9 +10374,9 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x4x32
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 32: 32 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10423,56 +10405,56 @@ static void Dw_s4_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 352], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 416], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 448], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
             }
         }
@@ -10486,26 +10468,26 @@ static void Dw_s4_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10524,74 +10506,74 @@ static void Dw_s4_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 320), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 320], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 384], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 352), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 416), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 352], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 416], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 384), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 448), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 384], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 448], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
             }
         }
@@ -10605,34 +10587,34 @@ static void Dw_s4_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 288), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10651,56 +10633,56 @@ static void Dw_s4_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 192), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 192], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 128], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 160), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 96), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 160], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 96], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib - 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib - 64), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 64], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 64), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 64], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 128], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 96), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 160), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 96], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 160], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 128), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 192), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 128], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 192], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 64) = vo;
+                    out[ob + 64] = vo;
                 }
             }
         }
@@ -10714,26 +10696,26 @@ static void Dw_s4_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 64 * vx + ct;
                 const int ob = 128 * (vy - y0) + 32 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 224), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 224], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10965,9 +10947,9 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 3x2x64
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 64: 64 tiles
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -10996,34 +10978,34 @@ static void Dw_s5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11037,26 +11019,26 @@ static void Dw_s5_R1N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11075,46 +11057,46 @@ static void Dw_s5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 384), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 384], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11128,34 +11110,34 @@ static void Dw_s5_R2N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 256), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 256], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 320), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 320], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11174,34 +11156,34 @@ static void Dw_s5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 128), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 128], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 128), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 128], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -11215,26 +11197,26 @@ static void Dw_s5_R3N1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 512 * vy + 128 * vx + ct;
                 const int ob = 128 * (vy - y0) + 64 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 256), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 256], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 192), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 192], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }

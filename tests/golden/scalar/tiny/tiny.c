@@ -15,9 +15,9 @@
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -37,14 +37,14 @@ static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -171,9 +171,9 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -201,14 +201,14 @@ static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -295,9 +295,9 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -317,14 +317,14 @@ static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -377,9 +377,9 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -392,9 +392,9 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -416,14 +416,14 @@ static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -466,14 +466,14 @@ static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = 2 * vy + 2 * vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -547,9 +547,9 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x9x3
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 3: 3 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -569,18 +569,18 @@ static void Dw_dwrow_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 102 * vy + 6 * vx + ct;
                 const int ob = 27 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -594,70 +594,70 @@ static void Dw_dwrow_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 102 * vy + 6 * vx + ct;
                 const int ob = 27 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 3), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 9), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 15), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 21), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 27), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 33), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 15], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 21], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 33], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 6), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 12), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 18), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 30), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 36), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 12], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 30], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 3), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 9), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 15), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 21), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 27), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 33), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 39), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 21], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 33], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 39], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 6) = vo;
+                    out[ob + 6] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 9) = vo;
+                    out[ob + 9] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 12) = vo;
+                    out[ob + 12] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 15) = vo;
+                    out[ob + 15] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 18) = vo;
+                    out[ob + 18] = vo;
                 }
             }
         }
@@ -671,18 +671,18 @@ static void Dw_dwrow_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 102 * vy + 6 * vx + ct;
                 const int ob = 27 * vy + 3 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 3), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -732,9 +732,9 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 5x5 -> 6x1x5
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 48 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -754,26 +754,26 @@ static void Dw_dwcol_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 15 * vy + 15 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -786,30 +786,30 @@ static void Dw_dwcol_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 15 * vy + 15 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {   /* tap 3,2 */
-                    const float vk0 = *(vw + 18);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 10), vk0);
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 10], vk0);
                 }
                 {   /* tap 4,2 */
-                    const float vk0 = *(vw + 23);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 15), vk0);
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -823,22 +823,22 @@ static void Dw_dwcol_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 26 * ct;
                 const int ib = 15 * vy + 15 * vx + ct;
                 const int ob = 5 * vy + 5 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 5), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 5], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 13);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 5), vk0);
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 5], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -889,9 +889,9 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x16x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -919,18 +919,18 @@ static void Dw_seprow_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 8 * vx + ct;
                 const int ob = 128 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -944,78 +944,78 @@ static void Dw_seprow_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 8 * vx + ct;
                 const int ob = 128 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
-                float vacc6x0 = *(vw);
-                float vacc7x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 40), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 40], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 48], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 48), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 56), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 48], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 56], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, *(in + ib + 56), vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, *(in + ib + 64), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 56], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 64], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
                 {
                     float vo = vacc6x0;
-                    *(out + ob + 48) = vo;
+                    out[ob + 48] = vo;
                 }
                 {
                     float vo = vacc7x0;
-                    *(out + ob + 56) = vo;
+                    out[ob + 56] = vo;
                 }
             }
         }
@@ -1025,62 +1025,62 @@ static void Dw_seprow_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 8 * vx + ct;
                 const int ob = 128 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
-                float vacc2x0 = *(vw);
-                float vacc3x0 = *(vw);
-                float vacc4x0 = *(vw);
-                float vacc5x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 8), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 16), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 24), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 8], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 16], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 24], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 32], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 8), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 16), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 24), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 32), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 40), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 8], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 16], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 24], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 32], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 40], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 16), vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, *(in + ib + 24), vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, *(in + ib + 32), vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, *(in + ib + 40), vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, *(in + ib + 48), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 16], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 24], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 32], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 40], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 48], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 8) = vo;
+                    out[ob + 8] = vo;
                 }
                 {
                     float vo = vacc2x0;
-                    *(out + ob + 16) = vo;
+                    out[ob + 16] = vo;
                 }
                 {
                     float vo = vacc3x0;
-                    *(out + ob + 24) = vo;
+                    out[ob + 24] = vo;
                 }
                 {
                     float vo = vacc4x0;
-                    *(out + ob + 32) = vo;
+                    out[ob + 32] = vo;
                 }
                 {
                     float vo = vacc5x0;
-                    *(out + ob + 40) = vo;
+                    out[ob + 40] = vo;
                 }
             }
         }
@@ -1094,18 +1094,18 @@ static void Dw_seprow_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 128 * vy + 8 * vx + ct;
                 const int ob = 128 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1214,9 +1214,9 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x1x4
  *   tile: 1 channel (x multiplier 4 = 4 accumulators) x 4 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 4 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 64 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1244,25 +1244,25 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc0x3 = *(vw + 3);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
-                    const float vk2 = *(vw + 22);
-                    const float vk3 = *(vw + 23);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
+                    const float vk2 = vw[22];
+                    const float vk3 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                     vacc0x3 = SG_MADD(vacc0x3, in[ib], vk3);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
-                    const float vk2 = *(vw + 34);
-                    const float vk3 = *(vw + 35);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
+                    const float vk2 = vw[34];
+                    const float vk3 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 1], vk2);
@@ -1270,19 +1270,19 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc0x3;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -1295,35 +1295,35 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc0x3 = *(vw + 3);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
-                    const float vk2 = *(vw + 10);
-                    const float vk3 = *(vw + 11);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
+                    const float vk2 = vw[10];
+                    const float vk3 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 1], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 1], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 1], vk2);
                     vacc0x3 = SG_MADD(vacc0x3, in[ib - 1], vk3);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
-                    const float vk2 = *(vw + 22);
-                    const float vk3 = *(vw + 23);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
+                    const float vk2 = vw[22];
+                    const float vk3 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
                     vacc0x3 = SG_MADD(vacc0x3, in[ib], vk3);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 32);
-                    const float vk1 = *(vw + 33);
-                    const float vk2 = *(vw + 34);
-                    const float vk3 = *(vw + 35);
+                    const float vk0 = vw[32];
+                    const float vk1 = vw[33];
+                    const float vk2 = vw[34];
+                    const float vk3 = vw[35];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib + 1], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib + 1], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib + 1], vk2);
@@ -1331,19 +1331,19 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc0x3;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -1357,25 +1357,25 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
-                float vacc0x0 = *(vw);
-                float vacc0x1 = *(vw + 1);
-                float vacc0x2 = *(vw + 2);
-                float vacc0x3 = *(vw + 3);
+                float vacc0x0 = vw[0];
+                float vacc0x1 = vw[1];
+                float vacc0x2 = vw[2];
+                float vacc0x3 = vw[3];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 8);
-                    const float vk1 = *(vw + 9);
-                    const float vk2 = *(vw + 10);
-                    const float vk3 = *(vw + 11);
+                    const float vk0 = vw[8];
+                    const float vk1 = vw[9];
+                    const float vk2 = vw[10];
+                    const float vk3 = vw[11];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib - 1], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib - 1], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib - 1], vk2);
                     vacc0x3 = SG_MADD(vacc0x3, in[ib - 1], vk3);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 20);
-                    const float vk1 = *(vw + 21);
-                    const float vk2 = *(vw + 22);
-                    const float vk3 = *(vw + 23);
+                    const float vk0 = vw[20];
+                    const float vk1 = vw[21];
+                    const float vk2 = vw[22];
+                    const float vk3 = vw[23];
                     vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                     vacc0x1 = SG_MADD(vacc0x1, in[ib], vk1);
                     vacc0x2 = SG_MADD(vacc0x2, in[ib], vk2);
@@ -1383,19 +1383,19 @@ static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, con
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc0x1;
-                    *(out + ob + 1) = vo;
+                    out[ob + 1] = vo;
                 }
                 {
                     float vo = vacc0x2;
-                    *(out + ob + 2) = vo;
+                    out[ob + 2] = vo;
                 }
                 {
                     float vo = vacc0x3;
-                    *(out + ob + 3) = vo;
+                    out[ob + 3] = vo;
                 }
             }
         }
@@ -1627,9 +1627,9 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 1x1x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -1642,9 +1642,9 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x4
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 4: 4 tiles
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1666,18 +1666,18 @@ static void Dw_botcol_S1_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 8 * vy + 8 * vx + ct;
                 const int ob = 4 * vy + 4 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 4), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 4], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1741,15 +1741,15 @@ static void Up_botcol_S3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 4 * vy + 4 * vx + ct;
                 const int ob = 8 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -1763,15 +1763,15 @@ static void Up_botcol_S3_1c8p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 4 * vy + 4 * vx + ct;
                 const int ob = 8 * vy + 8 * vx + ct + 4;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -1845,9 +1845,9 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: transposed depthwise 3x3 -> 2x4x7
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 80
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1867,14 +1867,14 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1888,18 +1888,18 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1913,20 +1913,20 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct + 7;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
             }
         }
@@ -1940,14 +1940,14 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct + 28;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1961,18 +1961,18 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct + 28;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 7), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 7], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1986,20 +1986,20 @@ static void Up_decrow_1c8p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 14 * vy + 7 * vx + ct;
                 const int ob = 56 * vy + 14 * vx + ct + 35;
-                float vacc0x0 = *(vw);
-                float vacc1x0 = *(vw);
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, *(in + ib + 7), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 7], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
                 {
                     float vo = vacc1x0;
-                    *(out + ob + 14) = vo;
+                    out[ob + 14] = vo;
                 }
             }
         }
@@ -2049,10 +2049,10 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 1x1x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -2071,26 +2071,26 @@ static void Dw_dw2s3_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 54 * vy + 27 * vx + ct;
                 const int ob = 9 * vy + 9 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 9), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 18), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 27), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 27], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2267,9 +2267,9 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2289,15 +2289,15 @@ static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 const int ib = vy + vx;
                 const int ob = vy + vx;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }
@@ -2426,9 +2426,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2441,9 +2441,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 3: transposed depthwise 1x1 -> 1x1x1
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 1: 1 tiles
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
@@ -2468,12 +2468,12 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = vy + vx;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -2518,13 +2518,13 @@ static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const int ob = vy + vx;
                 float vacc0x0 = 0.0f;
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[0];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    vo = (vo + *(res + ob));
-                    *(out + ob) = vo;
+                    vo = (vo + res[ob]);
+                    out[ob] = vo;
                 }
             }
         }

@@ -33,20 +33,20 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
                     const int ob = 24 * vy + 8 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -63,10 +63,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -83,10 +83,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -104,10 +104,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -124,10 +124,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -144,10 +144,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -165,10 +165,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -185,10 +185,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -205,10 +205,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -226,10 +226,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 18];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -246,10 +246,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 19];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -266,10 +266,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 20];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -287,10 +287,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 21];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -307,10 +307,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 22];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -327,10 +327,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 23];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -348,10 +348,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -368,10 +368,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 25];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -388,10 +388,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 26];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -409,10 +409,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 36];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -429,10 +429,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 37];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -449,10 +449,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 38];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -470,10 +470,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 39];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -490,10 +490,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 40];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -510,10 +510,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 41];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -531,10 +531,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 2,2 */
                     {
-                        const float vk0 = *(vw + 100);
-                        const float vk1 = *(vw + 101);
-                        const float vk2 = *(vw + 102);
-                        const float vk3 = *(vw + 103);
+                        const float vk0 = vw[100];
+                        const float vk1 = vw[101];
+                        const float vk2 = vw[102];
+                        const float vk3 = vw[103];
                         {
                             const float vi = in[ib + 42];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -551,10 +551,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 104);
-                        const float vk1 = *(vw + 105);
-                        const float vk2 = *(vw + 106);
-                        const float vk3 = *(vw + 107);
+                        const float vk0 = vw[104];
+                        const float vk1 = vw[105];
+                        const float vk2 = vw[106];
+                        const float vk3 = vw[107];
                         {
                             const float vi = in[ib + 43];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -571,10 +571,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 108);
-                        const float vk1 = *(vw + 109);
-                        const float vk2 = *(vw + 110);
-                        const float vk3 = *(vw + 111);
+                        const float vk0 = vw[108];
+                        const float vk1 = vw[109];
+                        const float vk2 = vw[110];
+                        const float vk3 = vw[111];
                         {
                             const float vi = in[ib + 44];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -593,42 +593,42 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     {
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 8) = vo;
+                        out[ob + 8] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 9) = vo;
+                        out[ob + 9] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 10) = vo;
+                        out[ob + 10] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 11) = vo;
+                        out[ob + 11] = vo;
                     }
                 }
             }
@@ -643,16 +643,16 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
                     const int ob = 24 * vy + 8 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -662,10 +662,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -675,10 +675,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -689,10 +689,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -702,10 +702,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -715,10 +715,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -729,10 +729,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 18];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -742,10 +742,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 19];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -755,10 +755,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 20];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -769,10 +769,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 21];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -782,10 +782,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 22];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -795,10 +795,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 23];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -809,10 +809,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 2,0 */
                     {
-                        const float vk0 = *(vw + 76);
-                        const float vk1 = *(vw + 77);
-                        const float vk2 = *(vw + 78);
-                        const float vk3 = *(vw + 79);
+                        const float vk0 = vw[76];
+                        const float vk1 = vw[77];
+                        const float vk2 = vw[78];
+                        const float vk3 = vw[79];
                         {
                             const float vi = in[ib + 36];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -822,10 +822,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 80);
-                        const float vk1 = *(vw + 81);
-                        const float vk2 = *(vw + 82);
-                        const float vk3 = *(vw + 83);
+                        const float vk0 = vw[80];
+                        const float vk1 = vw[81];
+                        const float vk2 = vw[82];
+                        const float vk3 = vw[83];
                         {
                             const float vi = in[ib + 37];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -835,10 +835,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 84);
-                        const float vk1 = *(vw + 85);
-                        const float vk2 = *(vw + 86);
-                        const float vk3 = *(vw + 87);
+                        const float vk0 = vw[84];
+                        const float vk1 = vw[85];
+                        const float vk2 = vw[86];
+                        const float vk3 = vw[87];
                         {
                             const float vi = in[ib + 38];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -849,10 +849,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 2,1 */
                     {
-                        const float vk0 = *(vw + 88);
-                        const float vk1 = *(vw + 89);
-                        const float vk2 = *(vw + 90);
-                        const float vk3 = *(vw + 91);
+                        const float vk0 = vw[88];
+                        const float vk1 = vw[89];
+                        const float vk2 = vw[90];
+                        const float vk3 = vw[91];
                         {
                             const float vi = in[ib + 39];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -862,10 +862,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 92);
-                        const float vk1 = *(vw + 93);
-                        const float vk2 = *(vw + 94);
-                        const float vk3 = *(vw + 95);
+                        const float vk0 = vw[92];
+                        const float vk1 = vw[93];
+                        const float vk2 = vw[94];
+                        const float vk3 = vw[95];
                         {
                             const float vi = in[ib + 40];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -875,10 +875,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 96);
-                        const float vk1 = *(vw + 97);
-                        const float vk2 = *(vw + 98);
-                        const float vk3 = *(vw + 99);
+                        const float vk0 = vw[96];
+                        const float vk1 = vw[97];
+                        const float vk2 = vw[98];
+                        const float vk3 = vw[99];
                         {
                             const float vi = in[ib + 41];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -890,22 +890,22 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     {
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -921,20 +921,20 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
                     const int ob = 24 * vy + 8 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
-                    float vacc1x0 = *(vw);
-                    float vacc1x1 = *(vw + 1);
-                    float vacc1x2 = *(vw + 2);
-                    float vacc1x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
+                    float vacc1x0 = vw[0];
+                    float vacc1x1 = vw[1];
+                    float vacc1x2 = vw[2];
+                    float vacc1x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -951,10 +951,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -971,10 +971,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -992,10 +992,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1012,10 +1012,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1032,10 +1032,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1053,10 +1053,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,2 */
                     {
-                        const float vk0 = *(vw + 28);
-                        const float vk1 = *(vw + 29);
-                        const float vk2 = *(vw + 30);
-                        const float vk3 = *(vw + 31);
+                        const float vk0 = vw[28];
+                        const float vk1 = vw[29];
+                        const float vk2 = vw[30];
+                        const float vk3 = vw[31];
                         {
                             const float vi = in[ib + 6];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1073,10 +1073,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 32);
-                        const float vk1 = *(vw + 33);
-                        const float vk2 = *(vw + 34);
-                        const float vk3 = *(vw + 35);
+                        const float vk0 = vw[32];
+                        const float vk1 = vw[33];
+                        const float vk2 = vw[34];
+                        const float vk3 = vw[35];
                         {
                             const float vi = in[ib + 7];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1093,10 +1093,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 36);
-                        const float vk1 = *(vw + 37);
-                        const float vk2 = *(vw + 38);
-                        const float vk3 = *(vw + 39);
+                        const float vk0 = vw[36];
+                        const float vk1 = vw[37];
+                        const float vk2 = vw[38];
+                        const float vk3 = vw[39];
                         {
                             const float vi = in[ib + 8];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1114,10 +1114,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 18];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1134,10 +1134,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 19];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1154,10 +1154,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 20];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1175,10 +1175,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 21];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1195,10 +1195,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 22];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1215,10 +1215,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 23];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1236,10 +1236,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,2 */
                     {
-                        const float vk0 = *(vw + 64);
-                        const float vk1 = *(vw + 65);
-                        const float vk2 = *(vw + 66);
-                        const float vk3 = *(vw + 67);
+                        const float vk0 = vw[64];
+                        const float vk1 = vw[65];
+                        const float vk2 = vw[66];
+                        const float vk3 = vw[67];
                         {
                             const float vi = in[ib + 24];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1256,10 +1256,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 68);
-                        const float vk1 = *(vw + 69);
-                        const float vk2 = *(vw + 70);
-                        const float vk3 = *(vw + 71);
+                        const float vk0 = vw[68];
+                        const float vk1 = vw[69];
+                        const float vk2 = vw[70];
+                        const float vk3 = vw[71];
                         {
                             const float vi = in[ib + 25];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1276,10 +1276,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 72);
-                        const float vk1 = *(vw + 73);
-                        const float vk2 = *(vw + 74);
-                        const float vk3 = *(vw + 75);
+                        const float vk0 = vw[72];
+                        const float vk1 = vw[73];
+                        const float vk2 = vw[74];
+                        const float vk3 = vw[75];
                         {
                             const float vi = in[ib + 26];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1298,42 +1298,42 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     {
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                     {
                         float vo = vacc1x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 8) = vo;
+                        out[ob + 8] = vo;
                     }
                     {
                         float vo = vacc1x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 9) = vo;
+                        out[ob + 9] = vo;
                     }
                     {
                         float vo = vacc1x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 10) = vo;
+                        out[ob + 10] = vo;
                     }
                     {
                         float vo = vacc1x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 11) = vo;
+                        out[ob + 11] = vo;
                     }
                 }
             }
@@ -1349,16 +1349,16 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     const float *restrict vw = w + 112 * n;
                     const int ib = 36 * vy + 6 * vx;
                     const int ob = 24 * vy + 8 * vx + 4 * n;
-                    float vacc0x0 = *(vw);
-                    float vacc0x1 = *(vw + 1);
-                    float vacc0x2 = *(vw + 2);
-                    float vacc0x3 = *(vw + 3);
+                    float vacc0x0 = vw[0];
+                    float vacc0x1 = vw[1];
+                    float vacc0x2 = vw[2];
+                    float vacc0x3 = vw[3];
                     /* tap 0,0 */
                     {
-                        const float vk0 = *(vw + 4);
-                        const float vk1 = *(vw + 5);
-                        const float vk2 = *(vw + 6);
-                        const float vk3 = *(vw + 7);
+                        const float vk0 = vw[4];
+                        const float vk1 = vw[5];
+                        const float vk2 = vw[6];
+                        const float vk3 = vw[7];
                         {
                             const float vi = in[ib];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1368,10 +1368,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 8);
-                        const float vk1 = *(vw + 9);
-                        const float vk2 = *(vw + 10);
-                        const float vk3 = *(vw + 11);
+                        const float vk0 = vw[8];
+                        const float vk1 = vw[9];
+                        const float vk2 = vw[10];
+                        const float vk3 = vw[11];
                         {
                             const float vi = in[ib + 1];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1381,10 +1381,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 12);
-                        const float vk1 = *(vw + 13);
-                        const float vk2 = *(vw + 14);
-                        const float vk3 = *(vw + 15);
+                        const float vk0 = vw[12];
+                        const float vk1 = vw[13];
+                        const float vk2 = vw[14];
+                        const float vk3 = vw[15];
                         {
                             const float vi = in[ib + 2];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1395,10 +1395,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 0,1 */
                     {
-                        const float vk0 = *(vw + 16);
-                        const float vk1 = *(vw + 17);
-                        const float vk2 = *(vw + 18);
-                        const float vk3 = *(vw + 19);
+                        const float vk0 = vw[16];
+                        const float vk1 = vw[17];
+                        const float vk2 = vw[18];
+                        const float vk3 = vw[19];
                         {
                             const float vi = in[ib + 3];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1408,10 +1408,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 20);
-                        const float vk1 = *(vw + 21);
-                        const float vk2 = *(vw + 22);
-                        const float vk3 = *(vw + 23);
+                        const float vk0 = vw[20];
+                        const float vk1 = vw[21];
+                        const float vk2 = vw[22];
+                        const float vk3 = vw[23];
                         {
                             const float vi = in[ib + 4];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1421,10 +1421,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 24);
-                        const float vk1 = *(vw + 25);
-                        const float vk2 = *(vw + 26);
-                        const float vk3 = *(vw + 27);
+                        const float vk0 = vw[24];
+                        const float vk1 = vw[25];
+                        const float vk2 = vw[26];
+                        const float vk3 = vw[27];
                         {
                             const float vi = in[ib + 5];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1435,10 +1435,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,0 */
                     {
-                        const float vk0 = *(vw + 40);
-                        const float vk1 = *(vw + 41);
-                        const float vk2 = *(vw + 42);
-                        const float vk3 = *(vw + 43);
+                        const float vk0 = vw[40];
+                        const float vk1 = vw[41];
+                        const float vk2 = vw[42];
+                        const float vk3 = vw[43];
                         {
                             const float vi = in[ib + 18];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1448,10 +1448,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 44);
-                        const float vk1 = *(vw + 45);
-                        const float vk2 = *(vw + 46);
-                        const float vk3 = *(vw + 47);
+                        const float vk0 = vw[44];
+                        const float vk1 = vw[45];
+                        const float vk2 = vw[46];
+                        const float vk3 = vw[47];
                         {
                             const float vi = in[ib + 19];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1461,10 +1461,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 48);
-                        const float vk1 = *(vw + 49);
-                        const float vk2 = *(vw + 50);
-                        const float vk3 = *(vw + 51);
+                        const float vk0 = vw[48];
+                        const float vk1 = vw[49];
+                        const float vk2 = vw[50];
+                        const float vk3 = vw[51];
                         {
                             const float vi = in[ib + 20];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1475,10 +1475,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     }
                     /* tap 1,1 */
                     {
-                        const float vk0 = *(vw + 52);
-                        const float vk1 = *(vw + 53);
-                        const float vk2 = *(vw + 54);
-                        const float vk3 = *(vw + 55);
+                        const float vk0 = vw[52];
+                        const float vk1 = vw[53];
+                        const float vk2 = vw[54];
+                        const float vk3 = vw[55];
                         {
                             const float vi = in[ib + 21];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1488,10 +1488,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 56);
-                        const float vk1 = *(vw + 57);
-                        const float vk2 = *(vw + 58);
-                        const float vk3 = *(vw + 59);
+                        const float vk0 = vw[56];
+                        const float vk1 = vw[57];
+                        const float vk2 = vw[58];
+                        const float vk3 = vw[59];
                         {
                             const float vi = in[ib + 22];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1501,10 +1501,10 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                         }
                     }
                     {
-                        const float vk0 = *(vw + 60);
-                        const float vk1 = *(vw + 61);
-                        const float vk2 = *(vw + 62);
-                        const float vk3 = *(vw + 63);
+                        const float vk0 = vw[60];
+                        const float vk1 = vw[61];
+                        const float vk2 = vw[62];
+                        const float vk3 = vw[63];
                         {
                             const float vi = in[ib + 23];
                             vacc0x0 = SG_MADD(vacc0x0, vi, vk0);
@@ -1516,22 +1516,22 @@ static void Conv_c1_4c4p(const float *restrict in, float *restrict out, const fl
                     {
                         float vo = vacc0x0;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob) = vo;
+                        out[ob] = vo;
                     }
                     {
                         float vo = vacc0x1;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 1) = vo;
+                        out[ob + 1] = vo;
                     }
                     {
                         float vo = vacc0x2;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 2) = vo;
+                        out[ob + 2] = vo;
                     }
                     {
                         float vo = vacc0x3;
                         vo = (vo < 0.0f ? 0.0f : vo);
-                        *(out + ob + 3) = vo;
+                        out[ob + 3] = vo;
                     }
                 }
             }
@@ -1585,9 +1585,9 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 3x3x8
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
- *       accumulator per output; 8 output pixels along the row share each weight load, at most 16
- *       accumulators + the weight and the input within the 32 single-precision registers the plan
- *       assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
+ *       accumulator per output; the 8 output pixels along the row share each weight load, at most
+ *       16 accumulators + the weight and the input within the 32 single-precision registers the
+ *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 8: 8 tiles
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
@@ -1615,26 +1615,26 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1648,34 +1648,34 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1689,26 +1689,26 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1722,34 +1722,34 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1763,46 +1763,46 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {   /* tap 2,2 */
-                    const float vk0 = *(vw + 9);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 32), vk0);
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 32], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1816,34 +1816,34 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,0 */
-                    const float vk0 = *(vw + 7);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 16), vk0);
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 16], vk0);
                 }
                 {   /* tap 2,1 */
-                    const float vk0 = *(vw + 8);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 24), vk0);
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 24], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1857,26 +1857,26 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1890,34 +1890,34 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 0,2 */
-                    const float vk0 = *(vw + 3);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 16), vk0);
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 16], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
-                    const float vk0 = *(vw + 6);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib + 8), vk0);
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 8], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
@@ -1931,26 +1931,26 @@ static void Dw_s2_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 10 * ct;
                 const int ib = 24 * vy + 8 * vx + ct;
                 const int ob = 24 * vy + 8 * vx + ct;
-                float vacc0x0 = *(vw);
+                float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
-                    const float vk0 = *(vw + 1);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 32), vk0);
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 32], vk0);
                 }
                 {   /* tap 0,1 */
-                    const float vk0 = *(vw + 2);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 24), vk0);
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 24], vk0);
                 }
                 {   /* tap 1,0 */
-                    const float vk0 = *(vw + 4);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib - 8), vk0);
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 8], vk0);
                 }
                 {   /* tap 1,1 */
-                    const float vk0 = *(vw + 5);
-                    vacc0x0 = SG_MADD(vacc0x0, *(in + ib), vk0);
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
-                    *(out + ob) = vo;
+                    out[ob] = vo;
                 }
             }
         }
