@@ -24,7 +24,14 @@ function M.borders(tg, st)
   -- region repeats its taps (and ~12 lines of set-up and store) once per
   -- kind of channel tile (one, or two with a tail); a multiplier makes taps
   -- 4 lines
-  local ntiles = (st.C % min(st.C, max(1, floor((tg.ch_acc or tg.dw_acc) / st.mult))) == 0) and 1 or 2
+  -- the scalar target's one-channel tiles (dw_vec, multiplier up to 4) have
+  -- no channel tail.  Like the SIMD targets' estimate it counts a tap once,
+  -- not once per pixel of the tile: on scalar a 5x5 layer stays unrolled
+  -- (about 10 KB of Cortex-M code, no scratch) rather than staging a
+  -- padded copy of its input in RAM, which microcontrollers have less of;
+  -- --optimize size stages it
+  local ch = max(1, floor((tg.ch_acc or tg.dw_acc) / st.mult))
+  local ntiles = ((tg.dw_vec and st.mult <= 4) or st.C % min(st.C, ch) == 0) and 1 or 2
   local per_tap = st.tap_lines or (st.mult > 1 and 4 or 1)
   local lines = (axes.count_taps(rows) * axes.count_taps(cols) * per_tap + 12 * #rows * #cols) * ntiles
   local full = (st.kh * st.kw * per_tap + 12) * ntiles

@@ -18,7 +18,7 @@
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 37: 37 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -831,7 +831,7 @@ static void Run_dw_hswish(const float *in, const float *skip, float *out, const 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 13: 13 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5785,7 +5785,7 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 19: 19 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -6689,7 +6689,7 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -6704,7 +6704,7 @@ static void Run_sep_res(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -7638,7 +7638,7 @@ static void Run_bn_acts(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 21: 21 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *

@@ -962,7 +962,7 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3687,7 +3687,7 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3703,7 +3703,7 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5167,7 +5167,7 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5183,7 +5183,7 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 4 column classes, padding resolved at generation time (about 348
+ *   borders: 3 row classes x 4 column classes, padding resolved at generation time (about 174
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -12843,14 +12843,14 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *     right 3)
  * dw_act none, mid_act none, act none, bias yes
  * MACs 74220 (standard convolution: 6197520, 83.5x fewer), parameters 3788
- * packed weights 3788 floats, scratch 2222 floats
+ * packed weights 3788 floats, scratch 920 floats
  *
  * stage 1: depthwise 7x7 -> 5x4x15
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 756
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 378
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -12865,8 +12865,8 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
- *   borders: borders staged through a zero-padded 7x6x31 copy of the input: unrolling every
- *       border class would take about 1712 lines of C (budget 800)
+ *   borders: 6 row classes x 9 column classes, padding resolved at generation time (about 856
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
@@ -14436,66 +14436,68 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
 }
 
 /* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 1c8p, 1 channels x 8 pixels */
-static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
-    for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 124; ++j) stage[186 * y + j + 217] = in[124 * y + j];
-    }
-    /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
-    for (int vy = 0; vy < 5; ++vy) {
+    /* rows 0 x cols 0: kernel rows 0,4, cols 2 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 4..12 step 4: kernel rows 0,4, cols 2,6 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 0,2 */
                     const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 0,6 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[39];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 4,6 */
                     const float vk0 = vw[43];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
-                }
-                {   /* tap 8,2 */
-                    const float vk0 = vw[75];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
-                }
-                {   /* tap 8,6 */
-                    const float vk0 = vw[79];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 31], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 62], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 93], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14509,66 +14511,69 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 0..16 step 4 x cols 1..13 step 4: kernel rows 0,4,8, cols 3,7 */
-    for (int vy = 0; vy < 5; ++vy) {
+    /* rows 0 x cols 1: kernel rows 0,4, cols 3 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 31;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 5..13 step 4: kernel rows 0,4, cols 3,7 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 31;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 0,3 */
                     const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 0,7 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[40];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 4,7 */
                     const float vk0 = vw[44];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
-                }
-                {   /* tap 8,3 */
-                    const float vk0 = vw[76];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
-                }
-                {   /* tap 8,7 */
-                    const float vk0 = vw[80];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 31], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 62], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 93], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14582,87 +14587,82 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 0..16 step 4 x cols 2..14 step 4: kernel rows 0,4,8, cols 0,4,8 */
-    for (int vy = 0; vy < 5; ++vy) {
+    /* rows 0 x cols 2: kernel rows 0,4, cols 0,4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 62;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 0,0 */
                     const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                 }
                 {   /* tap 0,4 */
                     const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
-                }
-                {   /* tap 0,8 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[37];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[41];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6..10 step 4: kernel rows 0,4, cols 0,4,8 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                }
+                {   /* tap 0,8 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 4,8 */
                     const float vk0 = vw[45];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
-                }
-                {   /* tap 8,0 */
-                    const float vk0 = vw[73];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 62], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 93], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 124], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 155], vk0);
-                }
-                {   /* tap 8,4 */
-                    const float vk0 = vw[77];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
-                }
-                {   /* tap 8,8 */
-                    const float vk0 = vw[81];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 31], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 62], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 93], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14672,70 +14672,77 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc1x0;
                     out[ob + 124] = vo;
                 }
-                {
-                    float vo = vacc2x0;
-                    out[ob + 248] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 14: kernel rows 0,4, cols 4,8 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 0,8 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 4,8 */
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                 }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 0..16 step 4 x cols 3..15 step 4: kernel rows 0,4,8, cols 1,5 */
-    for (int vy = 0; vy < 5; ++vy) {
+    /* rows 0 x cols 3..11 step 4: kernel rows 0,4, cols 1,5 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 93;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 0,1 */
                     const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 0,5 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[38];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
                 }
                 {   /* tap 4,5 */
                     const float vk0 = vw[42];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
-                }
-                {   /* tap 8,1 */
-                    const float vk0 = vw[74];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 62], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 93], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 124], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 155], vk0);
-                }
-                {   /* tap 8,5 */
-                    const float vk0 = vw[78];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14749,52 +14756,854 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
+            }
+        }
+    }
+    /* rows 0 x cols 15: kernel rows 0,4, cols 5 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 93;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,5 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 1..13 step 4 x cols 0..12 step 4: kernel rows 1,5, cols 2,6 */
+    /* rows 4..12 step 4 x cols 0: kernel rows 0,4,8, cols 2 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[75];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 4..12 step 4: kernel rows 0,4,8, cols 2,6 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
+                }
+                {   /* tap 0,6 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[75];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,6 */
+                    const float vk0 = vw[79];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 1: kernel rows 0,4,8, cols 3 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 31;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,3 */
+                    const float vk0 = vw[76];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 5..13 step 4: kernel rows 0,4,8, cols 3,7 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 31;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
+                }
+                {   /* tap 0,7 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,7 */
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                }
+                {   /* tap 8,3 */
+                    const float vk0 = vw[76];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,7 */
+                    const float vk0 = vw[80];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 2: kernel rows 0,4,8, cols 0,4 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[73];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 6..10 step 4: kernel rows 0,4,8, cols 0,4,8 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                }
+                {   /* tap 0,8 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                }
+                {   /* tap 4,8 */
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[73];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                }
+                {   /* tap 8,8 */
+                    const float vk0 = vw[81];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 14: kernel rows 0,4,8, cols 4,8 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 0,8 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 4,8 */
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 8,8 */
+                    const float vk0 = vw[81];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 3..11 step 4: kernel rows 0,4,8, cols 1,5 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 93;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
+                }
+                {   /* tap 0,5 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[74];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 31], vk0);
+                }
+                {   /* tap 8,5 */
+                    const float vk0 = vw[78];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4..12 step 4 x cols 15: kernel rows 0,4,8, cols 5 */
+    for (int vy = 1; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 93;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,5 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,5 */
+                    const float vk0 = vw[78];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 0: kernel rows 4,8, cols 2 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,2 */
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[75];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 4..12 step 4: kernel rows 4,8, cols 2,6 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 4,2 */
+                    const float vk0 = vw[39];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,6 */
+                    const float vk0 = vw[43];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[75];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,6 */
+                    const float vk0 = vw[79];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 1: kernel rows 4,8, cols 3 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 31;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,3 */
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,3 */
+                    const float vk0 = vw[76];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 5..13 step 4: kernel rows 4,8, cols 3,7 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 31;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 4,3 */
+                    const float vk0 = vw[40];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,7 */
+                    const float vk0 = vw[44];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
+                }
+                {   /* tap 8,3 */
+                    const float vk0 = vw[76];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,7 */
+                    const float vk0 = vw[80];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 93], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 2: kernel rows 4,8, cols 0,4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[73];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 6..10 step 4: kernel rows 4,8, cols 0,4,8 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vk0 = vw[37];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                }
+                {   /* tap 4,8 */
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[73];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 62], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                }
+                {   /* tap 8,8 */
+                    const float vk0 = vw[81];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 14: kernel rows 4,8, cols 4,8 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 62;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,4 */
+                    const float vk0 = vw[41];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 4,8 */
+                    const float vk0 = vw[45];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 8,4 */
+                    const float vk0 = vw[77];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 8,8 */
+                    const float vk0 = vw[81];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 3..11 step 4: kernel rows 4,8, cols 1,5 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 93;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 4,1 */
+                    const float vk0 = vw[38];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
+                }
+                {   /* tap 4,5 */
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[74];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 31], vk0);
+                }
+                {   /* tap 8,5 */
+                    const float vk0 = vw[78];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 93], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 62], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 124] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 248] = vo;
+                }
+            }
+        }
+    }
+    /* rows 16 x cols 15: kernel rows 4,8, cols 5 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 93;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,5 */
+                    const float vk0 = vw[42];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 8,5 */
+                    const float vk0 = vw[78];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 0: kernel rows 1,5, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 496;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[48];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 4..12 step 4: kernel rows 1,5, cols 2,6 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 496;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 1,2 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 1,6 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 5,2 */
                     const float vk0 = vw[48];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 5,6 */
                     const float vk0 = vw[52];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14808,52 +15617,67 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 1..13 step 4 x cols 1..13 step 4: kernel rows 1,5, cols 3,7 */
+    /* rows 1..13 step 4 x cols 1: kernel rows 1,5, cols 3 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 527;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,3 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 5,3 */
+                    const float vk0 = vw[49];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 5..13 step 4: kernel rows 1,5, cols 3,7 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 527;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 1,3 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 1,7 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 5,3 */
                     const float vk0 = vw[49];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 5,7 */
                     const float vk0 = vw[53];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14867,66 +15691,80 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 1..13 step 4 x cols 2..14 step 4: kernel rows 1,5, cols 0,4,8 */
+    /* rows 1..13 step 4 x cols 2: kernel rows 1,5, cols 0,4 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 558;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 1,0 */
                     const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                 }
                 {   /* tap 1,4 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
-                }
-                {   /* tap 1,8 */
-                    const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                 }
                 {   /* tap 5,0 */
                     const float vk0 = vw[46];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                 }
                 {   /* tap 5,4 */
                     const float vk0 = vw[50];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 6..10 step 4: kernel rows 1,5, cols 0,4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 558;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                }
+                {   /* tap 1,8 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[46];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = vw[50];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 5,8 */
                     const float vk0 = vw[54];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14936,56 +15774,75 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc1x0;
                     out[ob + 124] = vo;
                 }
-                {
-                    float vo = vacc2x0;
-                    out[ob + 248] = vo;
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 14: kernel rows 1,5, cols 4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 558;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,4 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 1,8 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 5,4 */
+                    const float vk0 = vw[50];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,8 */
+                    const float vk0 = vw[54];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                 }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 1..13 step 4 x cols 3..15 step 4: kernel rows 1,5, cols 1,5 */
+    /* rows 1..13 step 4 x cols 3..11 step 4: kernel rows 1,5, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 589;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 1,1 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 1,5 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 5,1 */
                     const float vk0 = vw[47];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
                 }
                 {   /* tap 5,5 */
                     const float vk0 = vw[51];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -14999,52 +15856,91 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
+            }
+        }
+    }
+    /* rows 1..13 step 4 x cols 15: kernel rows 1,5, cols 5 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 589;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,5 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 5,5 */
+                    const float vk0 = vw[51];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 2..14 step 4 x cols 0..12 step 4: kernel rows 2,6, cols 2,6 */
+    /* rows 2..14 step 4 x cols 0: kernel rows 2,6, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 992;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[57];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..14 step 4 x cols 4..12 step 4: kernel rows 2,6, cols 2,6 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 992;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 2,2 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 2,6 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 6,2 */
                     const float vk0 = vw[57];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 6,6 */
                     const float vk0 = vw[61];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15058,52 +15954,67 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 2..14 step 4 x cols 1..13 step 4: kernel rows 2,6, cols 3,7 */
+    /* rows 2..14 step 4 x cols 1: kernel rows 2,6, cols 3 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1023;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,3 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 6,3 */
+                    const float vk0 = vw[58];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..14 step 4 x cols 5..13 step 4: kernel rows 2,6, cols 3,7 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1023;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 2,3 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 2,7 */
                     const float vk0 = vw[26];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 6,3 */
                     const float vk0 = vw[58];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 6,7 */
                     const float vk0 = vw[62];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15117,66 +16028,80 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 2..14 step 4 x cols 2..14 step 4: kernel rows 2,6, cols 0,4,8 */
+    /* rows 2..14 step 4 x cols 2: kernel rows 2,6, cols 0,4 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1054;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 2,0 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
-                }
-                {   /* tap 2,8 */
-                    const float vk0 = vw[27];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                 }
                 {   /* tap 6,0 */
                     const float vk0 = vw[55];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                 }
                 {   /* tap 6,4 */
                     const float vk0 = vw[59];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..14 step 4 x cols 6..10 step 4: kernel rows 2,6, cols 0,4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1054;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                }
+                {   /* tap 2,8 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[55];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = vw[59];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 6,8 */
                     const float vk0 = vw[63];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15186,56 +16111,75 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc1x0;
                     out[ob + 124] = vo;
                 }
-                {
-                    float vo = vacc2x0;
-                    out[ob + 248] = vo;
+            }
+        }
+    }
+    /* rows 2..14 step 4 x cols 14: kernel rows 2,6, cols 4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1054;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,4 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 2,8 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 6,4 */
+                    const float vk0 = vw[59];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 6,8 */
+                    const float vk0 = vw[63];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                 }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 2..14 step 4 x cols 3..15 step 4: kernel rows 2,6, cols 1,5 */
+    /* rows 2..14 step 4 x cols 3..11 step 4: kernel rows 2,6, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1085;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 2,1 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 2,5 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 6,1 */
                     const float vk0 = vw[56];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
                 }
                 {   /* tap 6,5 */
                     const float vk0 = vw[60];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15249,52 +16193,91 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
+            }
+        }
+    }
+    /* rows 2..14 step 4 x cols 15: kernel rows 2,6, cols 5 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1085;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,5 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 6,5 */
+                    const float vk0 = vw[60];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 3..15 step 4 x cols 0..12 step 4: kernel rows 3,7, cols 2,6 */
+    /* rows 3..15 step 4 x cols 0: kernel rows 3,7, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1488;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,2 */
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[66];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3..15 step 4 x cols 4..12 step 4: kernel rows 3,7, cols 2,6 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1488;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 3,2 */
                     const float vk0 = vw[30];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 3,6 */
                     const float vk0 = vw[34];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 7,2 */
                     const float vk0 = vw[66];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 7,6 */
                     const float vk0 = vw[70];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15308,52 +16291,67 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 3..15 step 4 x cols 1..13 step 4: kernel rows 3,7, cols 3,7 */
+    /* rows 3..15 step 4 x cols 1: kernel rows 3,7, cols 3 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1519;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,3 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 7,3 */
+                    const float vk0 = vw[67];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3..15 step 4 x cols 5..13 step 4: kernel rows 3,7, cols 3,7 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1519;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 3,3 */
                     const float vk0 = vw[31];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 3,7 */
                     const float vk0 = vw[35];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 155], vk0);
                 }
                 {   /* tap 7,3 */
                     const float vk0 = vw[67];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {   /* tap 7,7 */
                     const float vk0 = vw[71];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 31], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15367,66 +16365,80 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
-                }
             }
         }
     }
-    /* rows 3..15 step 4 x cols 2..14 step 4: kernel rows 3,7, cols 0,4,8 */
+    /* rows 3..15 step 4 x cols 2: kernel rows 3,7, cols 0,4 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1550;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 3,0 */
                     const float vk0 = vw[28];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[32];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
-                }
-                {   /* tap 3,8 */
-                    const float vk0 = vw[36];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
                 }
                 {   /* tap 7,0 */
                     const float vk0 = vw[64];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                 }
                 {   /* tap 7,4 */
                     const float vk0 = vw[68];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3..15 step 4 x cols 6..10 step 4: kernel rows 3,7, cols 0,4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1550;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,8 */
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 124], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[64];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                }
+                {   /* tap 7,4 */
+                    const float vk0 = vw[68];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
                 }
                 {   /* tap 7,8 */
                     const float vk0 = vw[72];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 186], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 217], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 248], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15436,56 +16448,75 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc1x0;
                     out[ob + 124] = vo;
                 }
-                {
-                    float vo = vacc2x0;
-                    out[ob + 248] = vo;
+            }
+        }
+    }
+    /* rows 3..15 step 4 x cols 14: kernel rows 3,7, cols 4,8 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1550;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,4 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,8 */
+                    const float vk0 = vw[36];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 7,4 */
+                    const float vk0 = vw[68];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 7,8 */
+                    const float vk0 = vw[72];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
                 }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
     }
-    /* rows 3..15 step 4 x cols 3..15 step 4: kernel rows 3,7, cols 1,5 */
+    /* rows 3..15 step 4 x cols 3..11 step 4: kernel rows 3,7, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 82 * ct;
-                const int ib = 186 * vy + 31 * vx + ct;
+                const int ib = 124 * vy + 31 * vx + ct;
                 const int ob = 1984 * vy + 124 * vx + ct + 1581;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
                 {   /* tap 3,1 */
                     const float vk0 = vw[29];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 434], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 465], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 496], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 527], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 186], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 217], vk0);
                 }
                 {   /* tap 3,5 */
                     const float vk0 = vw[33];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 155], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 186], vk0);
                 }
                 {   /* tap 7,1 */
                     const float vk0 = vw[65];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 248], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 310], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 341], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 62], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 93], vk0);
                 }
                 {   /* tap 7,5 */
                     const float vk0 = vw[69];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 217], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 248], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 310], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 31], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 62], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -15499,9 +16530,29 @@ static void Up_k7s4_S3_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 248] = vo;
                 }
+            }
+        }
+    }
+    /* rows 3..15 step 4 x cols 15: kernel rows 3,7, cols 5 */
+    for (int vy = 0; vy < 4; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 82 * ct;
+                const int ib = 124 * vy + 31 * vx + ct;
+                const int ob = 1984 * vy + 124 * vx + ct + 1581;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,5 */
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 7,5 */
+                    const float vk0 = vw[69];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 372] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -15553,14 +16604,13 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_OUT = 300,     /* stage 2's output in scratch */
-        S2_W = 750,       /* stage 2's packed weights */
-        S3_W = 1246,      /* stage 3's packed weights */
-        S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
+        S2_OUT = 300,   /* stage 2's output in scratch */
+        S2_W = 750,     /* stage 2's packed weights */
+        S3_W = 1246,    /* stage 3's packed weights */
     };
     Dw_k7s4_S1_1c8p(in, scratch, packed);
     Pw_k7s4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
-    Up_k7s4_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
+    Up_k7s4_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
 /* layer.c.in: layer k7s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -20208,7 +21258,7 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -20224,7 +21274,7 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -21308,7 +22358,7 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -22136,7 +23186,7 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
- *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 660
+ *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 330
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -25885,7 +26935,7 @@ const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 74220LL, .params = 3788LL,
-        .packed_floats = 3788, .scratch_floats = 2222,
+        .packed_floats = 3788, .scratch_floats = 920,
         .pack = bottleneck_k7s4_pack, .run = Run_k7s4
     },
     {

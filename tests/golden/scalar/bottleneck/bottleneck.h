@@ -144,7 +144,7 @@ void bottleneck_upk1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define BOTTLENECK_K7S4_OUT_W 16
 #define BOTTLENECK_K7S4_OUT_C 31
 #define BOTTLENECK_K7S4_PACKED_FLOATS 3788
-#define BOTTLENECK_K7S4_SCRATCH_FLOATS 2222
+#define BOTTLENECK_K7S4_SCRATCH_FLOATS 920
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed);
 void bottleneck_k7s4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void bottleneck_k7s4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

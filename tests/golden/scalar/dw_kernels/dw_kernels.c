@@ -18,7 +18,7 @@
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -394,7 +394,7 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -2552,35 +2552,149 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * kernel 5x5, stride 1x1, dilation 1x1, padding SAME (top 2, left 2, bottom 2, right 2)
  * act none, bias yes
  * MACs 40950 (standard convolution: 368550, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 2754 floats
+ * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 14x13x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: borders staged through a zero-padded 18x17x9 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_k5_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_k5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 18x17x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 2754; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 117; ++j) stage[153 * y + j + 324] = in[117 * y + j];
-    }
-    /* rows 0..13 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 14; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 153 * vy + 9 * vx + ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
@@ -2590,280 +2704,170 @@ static void Dw_k5_1c8p(const float *restrict in, float *restrict out, const floa
                 float vacc5x0 = vw[0];
                 float vacc6x0 = vw[0];
                 float vacc7x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 45], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 54], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 63], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 54], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 72], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 81], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 81], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 90], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 81], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 99], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 153], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 162], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 171], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 180], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 189], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 198], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 207], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 216], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 162], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 171], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 189], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 198], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 207], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 216], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 225], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 171], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 189], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 198], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 207], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 216], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 225], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 234], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 189], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 198], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 207], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 216], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 225], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 234], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 243], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 189], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 198], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 207], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 216], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 225], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 234], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 243], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 252], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 351], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 360], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 369], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 360], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 369], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 378], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 369], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 387], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 387], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 396], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 342], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 351], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 369], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 378], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 387], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 396], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 405], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 459], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 468], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 477], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 486], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 495], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 504], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 513], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 522], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 468], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 477], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 486], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 495], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 504], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 513], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 522], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 531], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 477], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 486], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 495], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 504], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 513], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 522], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 531], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 540], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 486], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 495], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 504], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 513], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 522], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 531], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 540], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 549], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 504], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 513], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 522], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 531], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 540], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 549], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 558], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 621], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 630], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 639], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 648], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 657], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 666], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 675], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 243], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 261], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 270], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 621], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 630], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 639], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 648], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 657], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 666], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 675], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 684], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 243], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 261], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 279], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 630], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 639], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 648], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 657], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 666], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 675], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 684], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 693], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 261], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 279], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 639], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 648], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 657], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 666], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 675], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 684], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 693], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 702], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 279], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 648], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 657], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 666], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 675], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 684], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 693], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 702], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 711], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 279], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 297], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -2900,215 +2904,579 @@ static void Dw_k5_1c8p(const float *restrict in, float *restrict out, const floa
             }
         }
         {
-            const int vx = 8;
+            const int vx = 10;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 153 * vy + 9 * vx + ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
                 const int ob = 117 * vy + 9 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
                 float vacc3x0 = vw[0];
                 float vacc4x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
-                }
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 153], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 162], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 171], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 180], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 189], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
                 }
                 {   /* tap 1,1 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 162], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 171], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 189], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 198], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
                 }
                 {   /* tap 1,2 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 171], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 189], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 198], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 207], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
                 }
                 {   /* tap 1,3 */
                     const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 189], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 198], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 207], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 216], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
                 }
                 {   /* tap 1,4 */
                     const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 189], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 198], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 207], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 216], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 225], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
                 }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 342], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 351], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 369], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 378], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 459], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 468], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 477], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 486], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 495], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 468], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 477], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 486], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 495], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 504], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 477], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 486], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 495], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 504], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 513], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 486], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 495], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 504], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 513], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 522], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 504], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 513], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 522], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 531], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 621], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 630], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 639], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 648], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 243], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 261], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 270], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 279], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 621], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 630], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 639], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 648], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 657], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 243], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 261], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 279], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 630], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 639], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 648], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 657], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 666], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 261], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 279], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 297], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 639], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 648], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 657], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 666], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 675], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 279], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 648], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 657], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 666], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 675], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 684], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 279], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 297], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 315], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -3129,6 +3497,2223 @@ static void Dw_k5_1c8p(const float *restrict in, float *restrict out, const floa
                 {
                     float vo = vacc4x0;
                     out[ob + 36] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 63] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..11 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = 2; vy < 12; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..11 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = 2; vy < 12; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..11 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 2; vy < 12; ++vy) {
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 225], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 207], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 198], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 189], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 225], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 207], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 198], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 198], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 189], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 171], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 207], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 189], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 162], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 189], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 153], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 243], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 252], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 261], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 270], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 243], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 252], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 261], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 279], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 288], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 261], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 279], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 288], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 297], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 279], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 288], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 297], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 279], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 288], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 297], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 315], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 27] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 36] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 63] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 252], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..11 x cols 11: kernel rows 0..4, cols 0..3 */
+    for (int vy = 2; vy < 12; ++vy) {
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 243], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..11 x cols 12: kernel rows 0..4, cols 0..2 */
+    for (int vy = 2; vy < 12; ++vy) {
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 2..10: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 225], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 207], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 198], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 189], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 225], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 207], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 198], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 198], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 189], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 171], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 207], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 189], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 162], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 189], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 153], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 126], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 135], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 144], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 162], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 135], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 144], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 171], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 144], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 162], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 162], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 189], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 162], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 171], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 198], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 27] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 36] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 63] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 11: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 12: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 13 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 13 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 13 x cols 2..10: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 13;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 225], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 216], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 207], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 198], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 189], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 225], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 216], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 207], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 198], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 189], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 216], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 207], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 198], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 189], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 180], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 171], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 216], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 207], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 189], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 180], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 171], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 162], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 207], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 189], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 171], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 162], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 153], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 108], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 90], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 81], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 90], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 81], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 81], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 72], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 81], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 72], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 81], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 72], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 63], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 36], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 9], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 18], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 27], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 36], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 18], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 27], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 36], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 45], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 54], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 27], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 36], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 45], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 54], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 63], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 36], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 45], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 54], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 63], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 72], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 45], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 54], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 63], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 72], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 27] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 36] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 45] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 54] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 63] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 13 x cols 11: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 13;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 13 x cols 12: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 13;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 117 * vy + 9 * vx + ct;
+                const int ob = 117 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 252], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 243], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 234], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -3151,10 +5736,8 @@ void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer k5: runs its stage */
 void dw_kernels_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_k5_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_k5_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -3696,7 +6279,7 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
  *   borders: borders staged through a zero-padded 22x23x31 copy of the input: unrolling every
- *       border class would take about 3914 lines of C (budget 800)
+ *       border class would take about 1957 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
@@ -3705,7 +6288,7 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_k7_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
+    /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 1957 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
         for (int j = 0; j < 527; ++j) stage[713 * y + j + 2232] = in[527 * y + j];
@@ -5565,7 +8148,7 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
  *   borders: borders staged through a zero-padded 23x24x15 copy of the input: unrolling every
- *       border class would take about 19466 lines of C (budget 800)
+ *       border class would take about 9733 lines of C (budget 800)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
@@ -5574,7 +8157,7 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_k11_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 19466 lines of C (budget 800) */
+    /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 9733 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
         for (int j = 0; j < 210; ++j) stage[360 * y + j + 1875] = in[210 * y + j];
@@ -13442,7 +16025,7 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 626
+ *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -15981,7 +18564,7 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 2 row classes x 4 column classes, padding resolved at generation time (about 264
+ *   borders: 2 row classes x 4 column classes, padding resolved at generation time (about 132
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -18466,270 +21049,142 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * kernel 11x3, stride 2x2, dilation 1x1, padding SAME (top 5, left 0, bottom 5, right 1)
  * act none, bias yes
  * MACs 10692 (standard convolution: 96228, 9.0x fewer), parameters 306
- * packed weights 306 floats, scratch 2187 floats
+ * packed weights 306 floats, scratch 0 floats
  *
  * stage 1: depthwise 11x3 -> 9x4x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: borders staged through a zero-padded 27x9x9 copy of the input: unrolling every
- *       border class would take about 926 lines of C (budget 800)
+ *   borders: 7 row classes x 2 column classes, padding resolved at generation time (about 463
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][3][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_k11x3s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_k11x3s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 27x9x9 copy of the input: unrolling every border class would take about 926 lines of C (budget 800) */
-    for (int j = 0; j < 2187; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 72; ++j) stage[81 * y + j + 405] = in[72 * y + j];
-    }
-    /* rows 0..8 x cols 0..3: kernel rows 0..10, cols 0..2 (interior) */
-    for (int vy = 0; vy < 9; ++vy) {
+    /* rows 0 x cols 0..2: kernel rows 5..10, cols 0..2 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 34 * ct;
-                const int ib = 162 * vy + 18 * vx + ct;
+                const int ib = 144 * vy + 18 * vx + ct;
                 const int ob = 36 * vy + 9 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 72], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 81], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 99], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 117], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 135], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 90], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 108], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 117], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 135], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 153], vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 162], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 198], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 216], vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 171], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 189], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 207], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 198], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 216], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 234], vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 243], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 261], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 279], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 297], vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 252], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 270], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 288], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 306], vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 261], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 279], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 297], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 315], vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 378], vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 351], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 369], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 387], vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 342], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 378], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 396], vk0);
-                }
                 {   /* tap 5,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 405], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 423], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 459], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 5,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 414], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 468], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 5,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 423], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 459], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 477], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
                 }
                 {   /* tap 6,0 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 486], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 504], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 522], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
                 }
                 {   /* tap 6,1 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 513], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 531], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 549], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
                 }
                 {   /* tap 6,2 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 504], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 522], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 558], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {   /* tap 7,0 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 567], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 585], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 603], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 621], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
                 }
                 {   /* tap 7,1 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 576], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 594], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 612], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 630], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
                 }
                 {   /* tap 7,2 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 585], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 603], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 621], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 639], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
                 }
                 {   /* tap 8,0 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 648], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 666], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 684], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 702], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
                 }
                 {   /* tap 8,1 */
                     const float vk0 = vw[26];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 657], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 675], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 693], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 711], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
                 }
                 {   /* tap 8,2 */
                     const float vk0 = vw[27];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 666], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 684], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 702], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 720], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
                 }
                 {   /* tap 9,0 */
                     const float vk0 = vw[28];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 729], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 747], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 765], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 783], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 324], vk0);
                 }
                 {   /* tap 9,1 */
                     const float vk0 = vw[29];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 738], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 756], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 774], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 792], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 333], vk0);
                 }
                 {   /* tap 9,2 */
                     const float vk0 = vw[30];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 747], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 765], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 783], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 801], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 342], vk0);
                 }
                 {   /* tap 10,0 */
                     const float vk0 = vw[31];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 810], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 828], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 846], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 864], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 378], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
                 }
                 {   /* tap 10,1 */
                     const float vk0 = vw[32];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 819], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 837], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 855], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 873], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 405], vk0);
                 }
                 {   /* tap 10,2 */
                     const float vk0 = vw[33];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 828], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 846], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 864], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 882], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 414], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -18743,9 +21198,1710 @@ static void Dw_k11x3s2_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 18] = vo;
                 }
+            }
+        }
+    }
+    /* rows 0 x cols 3: kernel rows 5..10, cols 0..1 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 27] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0..2: kernel rows 3..10, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 324], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 333], vk0);
+                }
+                {   /* tap 9,2 */
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 342], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 378], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 405], vk0);
+                }
+                {   /* tap 10,2 */
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 414], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 3: kernel rows 3..10, cols 0..1 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 0..2: kernel rows 1..10, cols 0..2 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 252], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 243], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 171], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 162], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 324], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 333], vk0);
+                }
+                {   /* tap 9,2 */
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 342], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 378], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 405], vk0);
+                }
+                {   /* tap 10,2 */
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 414], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 3: kernel rows 1..10, cols 0..1 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3..5 x cols 0..2: kernel rows 0..10, cols 0..2 (interior) */
+    for (int vy = 3; vy < 6; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 324], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 315], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 342], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 306], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 252], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 243], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 171], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 162], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 324], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 333], vk0);
+                }
+                {   /* tap 9,2 */
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 342], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 378], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 396], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 387], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 405], vk0);
+                }
+                {   /* tap 10,2 */
+                    const float vk0 = vw[33];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 378], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 396], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 414], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3..5 x cols 3: kernel rows 0..10, cols 0..1 */
+    for (int vy = 3; vy < 6; ++vy) {
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                }
+                {   /* tap 10,0 */
+                    const float vk0 = vw[31];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 360], vk0);
+                }
+                {   /* tap 10,1 */
+                    const float vk0 = vw[32];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 369], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 0..2: kernel rows 0..9, cols 0..2 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 324], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 315], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 342], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 306], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 252], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 243], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 171], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 162], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 234], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 252], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 243], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 261], vk0);
+                }
+                {   /* tap 8,2 */
+                    const float vk0 = vw[27];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 234], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 306], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 324], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 315], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 333], vk0);
+                }
+                {   /* tap 9,2 */
+                    const float vk0 = vw[30];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 306], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 342], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 3: kernel rows 0..9, cols 0..1 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {   /* tap 8,0 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 216], vk0);
+                }
+                {   /* tap 8,1 */
+                    const float vk0 = vw[26];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 9,0 */
+                    const float vk0 = vw[28];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 288], vk0);
+                }
+                {   /* tap 9,1 */
+                    const float vk0 = vw[29];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 297], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 0..2: kernel rows 0..7, cols 0..2 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 324], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 315], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 342], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 306], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 252], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 243], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 171], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 162], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 108], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 117], vk0);
+                }
+                {   /* tap 6,2 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 162], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 171], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 189], vk0);
+                }
+                {   /* tap 7,2 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 162], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 3: kernel rows 0..7, cols 0..1 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 6,0 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 6,1 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 7,0 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {   /* tap 7,1 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 153], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 0..2: kernel rows 0..5, cols 0..2 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 342], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 324], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 333], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 315], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 342], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 324], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 306], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 252], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 261], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 243], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 270], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 252], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 234], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 189], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 171], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 162], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 18], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 5,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 54], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 3: kernel rows 0..5, cols 0..1 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 34 * ct;
+                const int ib = 144 * vy + 18 * vx + ct;
+                const int ob = 36 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 360], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 351], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 288], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 216], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 207], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 5,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 5,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -18768,10 +22924,8 @@ void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer k11x3s2: runs its stage */
 void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_k11x3s2_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_k11x3s2_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer k11x3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -20403,7 +24557,7 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 40950LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 2754,
+        .packed_floats = 234, .scratch_floats = 0,
         .pack = dw_kernels_k5_pack, .run = Run_k5
     },
     {
@@ -20628,7 +24782,7 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 10692LL, .params = 306LL,
-        .packed_floats = 306, .scratch_floats = 2187,
+        .packed_floats = 306, .scratch_floats = 0,
         .pack = dw_kernels_k11x3s2_pack, .run = Run_k11x3s2
     },
     {

@@ -79,7 +79,7 @@ void dw_kernels_k4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_KERNELS_K5_OUT_W 13
 #define DW_KERNELS_K5_OUT_C 9
 #define DW_KERNELS_K5_PACKED_FLOATS 234
-#define DW_KERNELS_K5_SCRATCH_FLOATS 2754
+#define DW_KERNELS_K5_SCRATCH_FLOATS 0
 void dw_kernels_k5_pack(const sg_weights *w, float *packed);
 void dw_kernels_k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void dw_kernels_k5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
@@ -274,7 +274,7 @@ void dw_kernels_k9v_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_KERNELS_K11X3S2_OUT_W 4
 #define DW_KERNELS_K11X3S2_OUT_C 9
 #define DW_KERNELS_K11X3S2_PACKED_FLOATS 306
-#define DW_KERNELS_K11X3S2_SCRATCH_FLOATS 2187
+#define DW_KERNELS_K11X3S2_SCRATCH_FLOATS 0
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed);
 void dw_kernels_k11x3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void dw_kernels_k11x3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

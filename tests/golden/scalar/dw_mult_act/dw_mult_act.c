@@ -1850,7 +1850,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 5 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -15296,7 +15296,7 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -16744,7 +16744,7 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 5 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 11: 11 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -18229,7 +18229,7 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 440
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 220
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -19612,7 +19612,7 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -20160,7 +20160,7 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -20729,7 +20729,7 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -21319,7 +21319,7 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -21909,7 +21909,7 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -22478,7 +22478,7 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -23048,7 +23048,7 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -24857,7 +24857,7 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 672
+ *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -29005,7 +29005,7 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
+ *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *

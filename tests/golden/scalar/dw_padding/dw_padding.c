@@ -602,7 +602,7 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3688,7 +3688,7 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -4061,7 +4061,7 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 74 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -4295,7 +4295,7 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 554
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 277
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -5332,292 +5332,242 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 2, left 2, bottom 2, right 2)
  * act none, bias yes
  * MACs 11025 (standard convolution: 99225, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 1089 floats
+ * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 7x7x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: borders staged through a zero-padded 11x11x9 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 63; ++j) stage[99 * y + j + 216] = in[63 * y + j];
-    }
-    /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 7; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 99 * vy + 9 * vx + ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
                 const int ob = 63 * vy + 9 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
-                float vacc4x0 = vw[0];
-                float vacc5x0 = vw[0];
-                float vacc6x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 45], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 54], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 54], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 81], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 81], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 108], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 117], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 126], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 135], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 108], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 117], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 135], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 144], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 162], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 117], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 126], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 135], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 153], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 162], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 171], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 135], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 153], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 162], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 171], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 180], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 135], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 153], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 162], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 171], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 180], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 189], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 198], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 207], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 216], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 234], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 243], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 252], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 207], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 216], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 225], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 234], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 243], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 252], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 261], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 216], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 225], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 234], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 243], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 252], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 261], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 270], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 225], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 234], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 243], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 252], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 261], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 270], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 279], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 234], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 243], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 252], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 261], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 270], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 279], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 288], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 297], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 315], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 324], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 333], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 342], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 351], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 351], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 360], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 360], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 369], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 369], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 387], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 396], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 405], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 414], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 423], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 432], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 441], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 450], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 405], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 414], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 423], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 432], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 441], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 414], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 423], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 432], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 441], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 459], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 468], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 423], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 459], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 468], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 477], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 459], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 468], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 477], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 486], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -5631,21 +5581,1874 @@ static void Dw_int2_1c8p(const float *restrict in, float *restrict out, const fl
                     float vo = vacc2x0;
                     out[ob + 18] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 27] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
                 }
                 {
-                    float vo = vacc4x0;
-                    out[ob + 36] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
                 }
                 {
-                    float vo = vacc5x0;
-                    out[ob + 45] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
                 }
                 {
-                    float vo = vacc6x0;
-                    out[ob + 54] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 2..4: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 144], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 144], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 153], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 153], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 162], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 5: kernel rows 0..4, cols 0..3 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..4 x cols 6: kernel rows 0..4, cols 0..2 */
+    for (int vy = 2; vy < 5; ++vy) {
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 117], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 126], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 2..4: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 72], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 81], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 81], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 5: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 72], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 6: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 45], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 63], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 2..4: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 126], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 117], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 108], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 108], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 72], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 63], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 54], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 54], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 36], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 36], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 27], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 9], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 18], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 18], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 27], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 18], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 27], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 36], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 9] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 18] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 5: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 9], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 63 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -5668,10 +7471,8 @@ void dw_padding_int2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_int2_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_int2_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -7532,7 +9333,7 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 136
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 68
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -8725,208 +10526,76 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * kernel 3x5, stride 1x1, dilation 1x1, padding explicit (top 2, left 0, bottom 2, right 4)
  * act none, bias yes
  * MACs 44550 (standard convolution: 1470150, 33.0x fewer), parameters 528
- * packed weights 528 floats, scratch 5148 floats
+ * packed weights 528 floats, scratch 0 floats
  *
  * stage 1: depthwise 3x5 -> 10x9x33
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
- *       border class would take about 870 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 435
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
 /* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
-    for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 8; ++y) {
-        for (int j = 0; j < 297; ++j) stage[429 * y + j + 858] = in[297 * y + j];
-    }
-    /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
-    for (int vy = 0; vy < 10; ++vy) {
+    /* rows 0 x cols 0..4: kernel rows 2, cols 0..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 16 * ct;
-                const int ib = 429 * vy + 33 * vx + ct;
+                const int ib = 297 * vy + 33 * vx + ct;
                 const int ob = 297 * vy + 33 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
                 float vacc3x0 = vw[0];
                 float vacc4x0 = vw[0];
-                float vacc5x0 = vw[0];
-                float vacc6x0 = vw[0];
-                float vacc7x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 33], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 66], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 99], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 132], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 165], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 198], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 231], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 33], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 66], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 99], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 132], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 165], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 198], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 231], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 264], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 66], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 99], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 132], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 165], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 198], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 231], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 264], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 297], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 132], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 165], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 198], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 231], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 264], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 297], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 330], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 132], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 165], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 198], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 231], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 264], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 297], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 330], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 363], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 429], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 462], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 495], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 528], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 561], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 594], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 627], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 660], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 495], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 528], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 561], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 594], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 627], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 660], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 693], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 528], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 561], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 594], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 627], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 660], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 693], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 726], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 561], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 594], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 627], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 660], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 693], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 726], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 759], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 561], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 594], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 627], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 660], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 693], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 726], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 759], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 792], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 858], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 891], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 924], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 957], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 990], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1023], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1056], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1089], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 891], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 924], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 957], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 990], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1023], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1056], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1089], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1122], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 165], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 924], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 957], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 990], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1023], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1056], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1089], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1122], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1155], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 198], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 957], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 990], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1023], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1056], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1089], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1122], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1155], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1188], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 231], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 990], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1023], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1056], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1089], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1122], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1155], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1188], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1221], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 231], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 264], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -8948,86 +10617,1164 @@ static void Dw_tab_d_1c8p(const float *restrict in, float *restrict out, const f
                     float vo = vacc4x0;
                     out[ob + 132] = vo;
                 }
-                {
-                    float vo = vacc5x0;
-                    out[ob + 165] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 2, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
                 {
-                    float vo = vacc6x0;
-                    out[ob + 198] = vo;
-                }
-                {
-                    float vo = vacc7x0;
-                    out[ob + 231] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
+    }
+    /* rows 0 x cols 6: kernel rows 2, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 7: kernel rows 2, cols 0..1 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 8: kernel rows 2, cols 0 */
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 16 * ct;
-                const int ib = 429 * vy + 33 * vx + ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0..4: kernel rows 1..2, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 165], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 132], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 66], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 66], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 33], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 165], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 198], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 231], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 231], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 264], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 33] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 66] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 99] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 132] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 1..2, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 7: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 8: kernel rows 1..2, cols 0 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..7 x cols 0..4: kernel rows 0..2, cols 0..4 (interior) */
+    for (int vy = 2; vy < 8; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 495], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 462], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 495], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 462], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 429], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 495], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 462], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 429], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 396], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 462], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 429], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 396], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 363], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 462], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 429], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 396], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 363], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 330], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 165], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 132], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 66], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 66], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 33], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 33], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 66], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 132], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 66], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 165], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 99], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 198], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 231], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 231], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 264], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 33] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 66] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 99] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 132] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..7 x cols 5: kernel rows 0..2, cols 0..3 */
+    for (int vy = 2; vy < 8; ++vy) {
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
                 const int ob = 297 * vy + 33 * vx + ct;
                 float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
                     const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
                 }
                 {   /* tap 0,1 */
                     const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 33], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
                 }
                 {   /* tap 0,2 */
                     const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 66], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
                 }
                 {   /* tap 0,3 */
                     const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 132], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
                 }
                 {   /* tap 1,0 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 429], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
                 }
                 {   /* tap 1,1 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 462], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
                 }
                 {   /* tap 1,2 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
                 }
                 {   /* tap 1,3 */
                     const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 528], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 561], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
                 }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 858], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 891], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 924], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 957], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 99], vk0);
                 }
-                {   /* tap 2,4 */
-                    const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 990], vk0);
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..7 x cols 6: kernel rows 0..2, cols 0..2 */
+    for (int vy = 2; vy < 8; ++vy) {
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 66], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..7 x cols 7: kernel rows 0..2, cols 0..1 */
+    for (int vy = 2; vy < 8; ++vy) {
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 33], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..7 x cols 8: kernel rows 0..2, cols 0 */
+    for (int vy = 2; vy < 8; ++vy) {
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 0..4: kernel rows 0..1, cols 0..4 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 495], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 462], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 495], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 462], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 429], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 495], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 462], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 429], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 396], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 462], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 429], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 396], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 363], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 462], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 429], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 396], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 363], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 330], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 264], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 231], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 198], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 165], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 231], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 198], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 165], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 132], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 198], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 132], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 132], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 99], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 66], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 165], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 132], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 99], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 66], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 33], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 33] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 66] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 99] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 132] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 5: kernel rows 0..1, cols 0..3 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 198], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 6: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 231], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 7: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 264], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 8: kernel rows 0..1, cols 0 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 297], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 9 x cols 0..4: kernel rows 0, cols 0..4 */
+    {
+        const int vy = 9;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 561], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 528], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 495], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 462], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 528], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 495], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 462], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 429], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 495], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 462], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 429], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 396], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 462], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 429], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 396], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 363], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 462], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 429], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 396], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 363], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 330], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 33] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 66] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 99] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 132] = vo;
+                }
+            }
+        }
+    }
+    /* rows 9 x cols 5: kernel rows 0, cols 0..3 */
+    {
+        const int vy = 9;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 495], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 9 x cols 6: kernel rows 0, cols 0..2 */
+    {
+        const int vy = 9;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 528], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 9 x cols 7: kernel rows 0, cols 0..1 */
+    {
+        const int vy = 9;
+        {
+            const int vx = 7;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 561], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 9 x cols 8: kernel rows 0, cols 0 */
+    {
+        const int vy = 9;
+        {
+            const int vx = 8;
+            for (int ct = 0; ct < 33; ++ct) {
+                const float *restrict vw = w + 16 * ct;
+                const int ib = 297 * vy + 33 * vx + ct;
+                const int ob = 297 * vy + 33 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 594], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -9054,10 +11801,8 @@ void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer tab_d: runs its stage */
 void dw_padding_tab_d(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_tab_d_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_tab_d_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer tab_d: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -9883,320 +12628,1333 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * kernel 5x5, stride 1x1, dilation 1x1, padding explicit (top 4, left 4, bottom 4, right 4)
  * act none, bias yes
  * MACs 9450 (standard convolution: 85050, 9.0x fewer), parameters 234
- * packed weights 234 floats, scratch 990 floats
+ * packed weights 234 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 6x7x9
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: borders staged through a zero-padded 10x11x9 copy of the input: unrolling every
- *       border class would take about 1308 lines of C (budget 800)
+ *   borders: 6 row classes x 7 column classes, padding resolved at generation time (about 654
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
 /* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_big_tab_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_big_tab_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
-    for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 2; ++y) {
-        for (int j = 0; j < 27; ++j) stage[99 * y + j + 432] = in[27 * y + j];
-    }
-    /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 6; ++vy) {
+    /* rows 0 x cols 0: kernel rows 4, cols 4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 99 * vy + 9 * vx + ct;
+                const int ib = 27 * vy + 9 * vx + ct;
                 const int ob = 63 * vy + 9 * vx + ct;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
-                float vacc4x0 = vw[0];
-                float vacc5x0 = vw[0];
-                float vacc6x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 9], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 18], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 27], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 36], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 45], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 54], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 9], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 18], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 27], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 36], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 45], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 54], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 63], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 18], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 27], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 36], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 54], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 63], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 72], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 27], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 36], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 54], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 63], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 72], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 81], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 36], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 54], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 63], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 72], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 81], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 99], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 108], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 117], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 126], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 135], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 144], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 108], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 117], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 126], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 135], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 144], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 162], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 117], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 126], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 135], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 144], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 153], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 162], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 171], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 126], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 135], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 144], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 153], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 162], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 171], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 180], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 135], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 144], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 153], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 162], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 171], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 180], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 189], vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 198], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 207], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 216], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 234], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 243], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 252], vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 207], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 216], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 225], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 234], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 243], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 252], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 261], vk0);
-                }
-                {   /* tap 2,2 */
-                    const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 216], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 225], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 234], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 243], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 252], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 261], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 270], vk0);
-                }
-                {   /* tap 2,3 */
-                    const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 225], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 234], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 243], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 252], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 261], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 270], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 279], vk0);
-                }
-                {   /* tap 2,4 */
-                    const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 234], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 243], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 252], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 261], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 270], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 279], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 288], vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 297], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 315], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 324], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 333], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 342], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 351], vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 315], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 324], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 333], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 342], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 351], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 360], vk0);
-                }
-                {   /* tap 3,2 */
-                    const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 315], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 324], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 333], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 342], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 351], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 360], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 369], vk0);
-                }
-                {   /* tap 3,3 */
-                    const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 324], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 333], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 342], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 351], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 369], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 378], vk0);
-                }
-                {   /* tap 3,4 */
-                    const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 333], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 342], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 351], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 369], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 378], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 387], vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 396], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 405], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 414], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 423], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 432], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 441], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 450], vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 405], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 414], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 423], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 432], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 441], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
-                }
-                {   /* tap 4,2 */
-                    const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 414], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 423], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 432], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 441], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 459], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 468], vk0);
-                }
-                {   /* tap 4,3 */
-                    const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 423], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 432], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 441], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 459], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 468], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 477], vk0);
-                }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 432], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 441], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 459], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 468], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 477], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 486], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     out[ob] = vo;
                 }
-                {
-                    float vo = vacc1x0;
-                    out[ob + 9] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 4, cols 3..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
-                    float vo = vacc2x0;
-                    out[ob + 18] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2: kernel rows 4, cols 2..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
-                    float vo = vacc3x0;
-                    out[ob + 27] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 3: kernel rows 4, cols 1..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
                 }
                 {
-                    float vo = vacc4x0;
-                    out[ob + 36] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 4: kernel rows 4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
                 }
                 {
-                    float vo = vacc5x0;
-                    out[ob + 45] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 4, cols 0..1 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
                 }
                 {
-                    float vo = vacc6x0;
-                    out[ob + 54] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6: kernel rows 4, cols 0 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 3..4, cols 4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 3..4, cols 3..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2: kernel rows 3..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 3: kernel rows 3..4, cols 1..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 9], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 4: kernel rows 3..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 18], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 3..4, cols 0..1 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 3..4, cols 0 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 0: kernel rows 2..3, cols 4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 1: kernel rows 2..3, cols 3..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 2: kernel rows 2..3, cols 2..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 27], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 3: kernel rows 2..3, cols 1..3 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 36], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 4: kernel rows 2..3, cols 0..2 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 45], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 5: kernel rows 2..3, cols 0..1 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 6: kernel rows 2..3, cols 0 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 0: kernel rows 1..2, cols 4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 1: kernel rows 1..2, cols 3..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 2: kernel rows 1..2, cols 2..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 54], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 3: kernel rows 1..2, cols 1..3 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 63], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 4: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 72], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 5: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 6: kernel rows 1..2, cols 0 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 0: kernel rows 0..1, cols 4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 1: kernel rows 0..1, cols 3..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 2: kernel rows 0..1, cols 2..4 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 81], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 3: kernel rows 0..1, cols 1..3 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 4: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 99], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 4 x cols 6: kernel rows 0..1, cols 0 */
+    {
+        const int vy = 4;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 0: kernel rows 0, cols 4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 1: kernel rows 0, cols 3..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 2: kernel rows 0, cols 2..4 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 3: kernel rows 0, cols 1..3 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 117], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 4: kernel rows 0, cols 0..2 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 126], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 5: kernel rows 0, cols 0..1 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 5 x cols 6: kernel rows 0, cols 0 */
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 9; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 27 * vy + 9 * vx + ct;
+                const int ob = 63 * vy + 9 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 144], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -10219,10 +13977,8 @@ void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_big_tab_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_big_tab_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer big_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -10330,7 +14086,7 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -11286,7 +15042,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 11025LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 1089,
+        .packed_floats = 234, .scratch_floats = 0,
         .pack = dw_padding_int2_pack, .run = Run_int2
     },
     {
@@ -11376,7 +15132,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 44550LL, .params = 528LL,
-        .packed_floats = 528, .scratch_floats = 5148,
+        .packed_floats = 528, .scratch_floats = 0,
         .pack = dw_padding_tab_d_pack, .run = Run_tab_d
     },
     {
@@ -11436,7 +15192,7 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 9450LL, .params = 234LL,
-        .packed_floats = 234, .scratch_floats = 990,
+        .packed_floats = 234, .scratch_floats = 0,
         .pack = dw_padding_big_tab_pack, .run = Run_big_tab
     },
     {

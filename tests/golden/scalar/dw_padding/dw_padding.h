@@ -157,7 +157,7 @@ void dw_padding_int1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_INT2_OUT_W 7
 #define DW_PADDING_INT2_OUT_C 9
 #define DW_PADDING_INT2_PACKED_FLOATS 234
-#define DW_PADDING_INT2_SCRATCH_FLOATS 1089
+#define DW_PADDING_INT2_SCRATCH_FLOATS 0
 void dw_padding_int2_pack(const sg_weights *w, float *packed);
 void dw_padding_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void dw_padding_int2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
@@ -235,7 +235,7 @@ void dw_padding_tab_c_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, c
 #define DW_PADDING_TAB_D_OUT_W 9
 #define DW_PADDING_TAB_D_OUT_C 33
 #define DW_PADDING_TAB_D_PACKED_FLOATS 528
-#define DW_PADDING_TAB_D_SCRATCH_FLOATS 5148
+#define DW_PADDING_TAB_D_SCRATCH_FLOATS 0
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed);
 void dw_padding_tab_d(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void dw_padding_tab_d_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
@@ -287,7 +287,7 @@ void dw_padding_big_k15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out,
 #define DW_PADDING_BIG_TAB_OUT_W 7
 #define DW_PADDING_BIG_TAB_OUT_C 9
 #define DW_PADDING_BIG_TAB_PACKED_FLOATS 234
-#define DW_PADDING_BIG_TAB_SCRATCH_FLOATS 990
+#define DW_PADDING_BIG_TAB_SCRATCH_FLOATS 0
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed);
 void dw_padding_big_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void dw_padding_big_tab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

@@ -1184,7 +1184,7 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 234
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1638,7 +1638,7 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 416
+ *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3117,7 +3117,7 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 168
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -3477,7 +3477,7 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 234
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -13628,7 +13628,7 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -13954,7 +13954,7 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 104
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 52
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -14631,7 +14631,7 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -15213,7 +15213,7 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 258
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 129
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -19028,7 +19028,7 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 672
+ *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *

@@ -3732,17 +3732,18 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  * projection 90 -> 100 channels, dense, 90 inputs per output
  * dw_act relu, act clamp [-1, 1], bias yes
  * MACs 9573750 (standard convolution: 191475000, 20.0x fewer), parameters 11440
- * packed weights 11440 floats, scratch 176220 floats
+ * packed weights 11440 floats, scratch 6660 floats
  *
  * stage 1: depthwise 5x5 -> 23x37x90
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 90: 90 tiles
- *   borders: borders staged through a zero-padded 27x41x90 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
- *   not fused: the depthwise stage reads a staged copy of its whole input
+ *   fused (--fuse always): bands of 2 output rows (27 KiB of depthwise output, 74 pixels per
+ *       projection) instead of a 300 KiB intermediate
  *
  * stage 2: projection 851 pixels, 90 -> 100 channels
  *   tile: dense projection, 851 pixels x 100 outputs x 90 inputs: 4x4 register tile (4 pixels x 4
@@ -3754,21 +3755,137 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *   dw_w [5][5][90], dw_b [90]
  *   pw_w [100][90], pw_b [100]
  */
-/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 1 row (row class 1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R1N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 23; ++y) {
-        for (int j = 0; j < 3330; ++j) stage[3690 * y + j + 7560] = in[3330 * y + j];
-    }
-    /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 23; ++vy) {
-        for (int vx = 0; vx < 32; vx += 8) {
+    /* rows y0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 90; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 3690 * vy + 90 * vx + ct;
-                const int ob = 3330 * vy + 90 * vx + ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 2..34: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = y0;
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
@@ -3777,280 +3894,170 @@ static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const 
                 float vacc5x0 = vw[0];
                 float vacc6x0 = vw[0];
                 float vacc7x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 90], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 270], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 540], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 630], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 90], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 270], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 540], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 630], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 720], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 270], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 540], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 630], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 720], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 810], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 270], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 630], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 720], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 810], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 900], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 450], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 630], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 810], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 900], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 990], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3690], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3780], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3870], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3960], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4050], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4140], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4230], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4320], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3780], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3870], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3960], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4050], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4140], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4230], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4320], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4410], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3870], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3960], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4050], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4140], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4230], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4320], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4410], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4500], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3960], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4050], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4140], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4230], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4320], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4410], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4500], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4590], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4050], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4140], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4230], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4320], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4410], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 4500], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 4590], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 4680], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7380], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7470], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7560], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7650], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7740], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 7830], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 7920], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8010], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7470], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7560], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7650], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7740], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7830], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 7920], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8010], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8100], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7560], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7650], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7740], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7830], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7920], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8010], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8100], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8190], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7650], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7740], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7830], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7920], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8010], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8100], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8190], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8280], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7740], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7830], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7920], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 8010], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8100], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 8190], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 8280], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 8370], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11070], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11160], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11250], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11340], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11430], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11520], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11610], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11700], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3420], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3690], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3780], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11160], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11250], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11340], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11430], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11520], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11610], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11700], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11790], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3420], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3690], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3780], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3870], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11250], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11340], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11430], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11520], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11610], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11700], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11790], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11880], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3690], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3780], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3870], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3960], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11340], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11430], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11520], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11610], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11700], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11790], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11880], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 11970], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3690], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3780], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3870], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4050], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11430], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11520], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11610], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11700], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11790], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 11880], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 11970], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 12060], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3690], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3780], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3870], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4050], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4140], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14760], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14850], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 14940], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15030], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15120], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15210], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15300], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15390], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6750], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6930], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7110], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14850], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14940], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15030], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15120], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15210], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15300], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15390], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15480], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6750], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6930], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7110], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7200], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14940], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15030], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15120], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15210], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15300], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15390], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15480], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15570], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6930], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7020], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7110], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7290], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15030], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15120], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15210], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15300], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15390], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15480], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15570], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15660], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6930], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7020], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7110], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7290], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7380], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15120], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15210], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15300], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15390], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15480], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 15570], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 15660], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 15750], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6930], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7020], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7110], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7290], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7380], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7470], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -4095,215 +4102,588 @@ static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const 
             }
         }
         {
-            const int vx = 32;
+            const int vx = 34;
             for (int ct = 0; ct < 90; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 3690 * vy + 90 * vx + ct;
-                const int ob = 3330 * vy + 90 * vx + ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 35: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 36: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+}
+
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 1 row (row class 2): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R2N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+{
+    /* rows y0 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 2..34: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = y0;
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
                 float vacc3x0 = vw[0];
                 float vacc4x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 90], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 180], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 270], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 360], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 90], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 270], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 360], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 270], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 450], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 540], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 270], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 450], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 630], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 450], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 630], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
-                }
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3690], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3780], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3870], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 3960], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4050], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3060], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
                 }
                 {   /* tap 1,1 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3780], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3870], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 3960], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4050], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4140], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3060], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2970], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2790], vk0);
                 }
                 {   /* tap 1,2 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3870], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 3960], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4050], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4140], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4230], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3060], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2970], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2700], vk0);
                 }
                 {   /* tap 1,3 */
                     const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 3960], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4050], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4140], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4230], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4320], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3060], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2970], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2880], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2610], vk0);
                 }
                 {   /* tap 1,4 */
                     const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 4050], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 4140], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 4230], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 4320], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 4410], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3060], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2970], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2520], vk0);
                 }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7380], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7470], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7560], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7650], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7740], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7470], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7560], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7650], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7740], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7830], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7560], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7650], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7740], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7830], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 7920], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7650], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7740], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7830], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 7920], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8010], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 7740], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 7830], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 7920], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 8010], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 8100], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11070], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11160], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11250], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11340], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11430], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3420], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3690], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3780], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11160], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11250], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11340], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11430], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11520], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3420], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3690], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3780], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3870], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11250], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11340], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11430], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11520], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11610], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3690], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3780], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3870], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3960], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11340], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11430], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11520], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11610], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11700], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3690], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3780], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3870], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4050], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 11430], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 11520], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 11610], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 11700], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 11790], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3690], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3780], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3870], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4050], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4140], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14760], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14850], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 14940], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15030], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15120], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6750], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6930], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7110], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14850], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 14940], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15030], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15120], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15210], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6750], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6930], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7110], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7200], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 14940], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15030], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15120], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15210], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15300], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6930], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7020], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7110], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7290], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15030], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15120], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15210], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15300], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15390], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6930], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7020], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7110], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7290], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7380], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15120], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15210], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 15300], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 15390], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 15480], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6930], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7020], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7110], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7290], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7380], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7470], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -4330,15 +4710,3094 @@ static void Dw_odd_S1_1c8p(const float *restrict in, float *restrict out, const 
                     vo = (vo < 0.0f ? 0.0f : vo);
                     out[ob + 360] = vo;
                 }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 450] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 540] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 630] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 34;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 35: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 36: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
             }
         }
     }
 }
 
-/* scalar/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 851 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
-static void Pw_odd_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 2 rows (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R3N2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    for (int p = 0; p < 848; p += 4) {
+    /* rows y0..y0 + 1 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = y0; vy < y0 + 2; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0..y0 + 1 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = y0; vy < y0 + 2; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0..y0 + 1 x cols 2..34: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = y0; vy < y0 + 2; ++vy) {
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6570], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6390], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6300], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6570], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6390], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6300], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6210], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6300], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6210], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6030], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6210], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6030], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5940], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6030], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5940], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5850], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3060], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3060], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2970], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2790], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3060], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2970], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2700], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3060], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2970], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2880], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2610], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3060], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2970], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2520], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3420], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3690], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3780], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3420], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3690], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3780], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3870], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3690], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3780], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3870], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3960], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3690], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3780], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3870], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4050], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3690], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3780], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3870], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4050], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4140], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6750], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6930], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7110], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6750], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6930], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7110], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7200], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6930], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7020], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7110], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7290], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6930], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7020], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7110], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7290], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7380], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6930], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7020], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7110], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7290], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7380], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7470], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 90] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 180] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 270] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 360] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 450] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 540] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 630] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 34;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0..y0 + 1 x cols 35: kernel rows 0..4, cols 0..3 */
+    for (int vy = y0; vy < y0 + 2; ++vy) {
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0..y0 + 1 x cols 36: kernel rows 0..4, cols 0..2 */
+    for (int vy = y0; vy < y0 + 2; ++vy) {
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+}
+
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 1 row (row class 3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R3N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+{
+    /* rows y0 x cols 0: kernel rows 0..4, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 1: kernel rows 0..4, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 2..34: kernel rows 0..4, cols 0..4 (interior) */
+    {
+        const int vy = y0;
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6570], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6390], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6300], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6570], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6390], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6300], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6210], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6300], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6210], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6030], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6210], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6030], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5940], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6030], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5940], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5850], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3060], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3060], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2970], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2790], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3060], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2970], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2700], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3060], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2970], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2880], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2610], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3060], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2970], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2520], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3420], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3690], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3780], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3420], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3690], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3780], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3870], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3690], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3780], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3870], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3960], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3690], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3780], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3870], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4050], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3690], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3780], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3870], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4050], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4140], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6750], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6840], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 6930], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7020], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7110], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6750], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6840], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 6930], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7020], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7110], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7200], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6840], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 6930], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7020], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7110], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7200], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7290], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6840], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 6930], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7020], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7110], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7200], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7290], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7380], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 6930], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 7020], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 7110], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 7200], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 7290], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 7380], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 7470], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 90] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 180] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 270] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 360] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 450] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 540] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 630] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 34;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6840], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 35: kernel rows 0..4, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6750], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 36: kernel rows 0..4, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6480], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6570], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 6660], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+}
+
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 1 row (row class 4): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R4N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+{
+    /* rows y0 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 2..34: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = y0;
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6570], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6390], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6300], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6570], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6390], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6300], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6210], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6300], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6210], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6030], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6210], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6030], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5940], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6030], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5940], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5850], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3060], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3060], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2970], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2790], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3060], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2970], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2700], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3060], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2970], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2880], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2610], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3060], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2970], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2520], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3420], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3600], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3690], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3780], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3420], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3600], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3690], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3780], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3870], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3600], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3690], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3780], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3870], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 3960], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3510], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3600], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3690], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3780], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3870], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 3960], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4050], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 3600], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 3690], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 3780], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 3870], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 3960], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 4050], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 4140], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 90] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 180] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 270] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 360] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 450] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 540] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 630] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 34;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3510], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 35: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3420], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 36: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3150], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3240], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 3330], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+}
+
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5), band of 1 row (row class 5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_odd_R5N1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+{
+    /* rows y0 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 2..34: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = y0;
+        for (int vx = 2; vx < 34; vx += 8) {
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6750], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6660], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6570], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6480], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6390], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6300], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6660], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6570], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6480], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6390], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6300], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6210], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6570], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6480], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6390], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6300], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6210], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6120], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 6030], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6480], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6390], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6300], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6210], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6120], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 6030], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5940], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 6390], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 6300], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 6210], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 6120], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 6030], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 5940], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 5850], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3420], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3330], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3240], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3150], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 3060], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2970], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2880], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3330], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3240], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3150], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 3060], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2970], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2880], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2790], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3150], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 3060], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2970], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2880], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2790], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2700], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 3060], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2970], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2880], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2790], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2700], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2610], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 3060], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 2970], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 2880], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 2790], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 2700], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 2610], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 2520], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 90], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 180], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 270], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 360], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 450], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 90], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 180], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 270], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 360], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 450], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 540], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 180], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 270], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 360], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 450], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 540], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 630], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 360], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 450], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 540], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 630], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 720], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 270], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 360], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 450], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 540], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 630], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 720], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 810], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 90] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 180] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 270] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 360] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 450] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 540] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob + 630] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 34;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6480], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3150], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 35: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 35;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6570], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3240], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows y0 x cols 36: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 36;
+            for (int ct = 0; ct < 90; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 3330 * vy + 90 * vx + ct;
+                const int ob = 3330 * (vy - y0) + 90 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6840], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6750], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 6660], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3510], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3420], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 3330], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+}
+
+/* scalar/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 37 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_odd_P37_4x4(const float *restrict in, float *restrict out, const float *restrict w)
+{
+    for (int p = 0; p < 36; p += 4) {
         for (int n = 0; n < 25; ++n) {
             const float *restrict vw = w + 364 * n;
             const int ib = 90 * p;
@@ -4468,11 +7927,59 @@ static void Pw_odd_S2_4x4(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    {   /* 3-pixel tail */
+    {   /* 1-pixel tail */
         for (int n = 0; n < 25; ++n) {
             const float *restrict vw = w + 364 * n;
-            const int ib = 76320;
-            const int ob = 4 * n + 84800;
+            const int ib = 3240;
+            const int ob = 4 * n + 3600;
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            for (int s = 0; s < 90; ++s) {
+                const float *restrict vk = vw + 4 * s + 4;
+                const float vi0 = in[ib + s];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+            }
+            {
+                float v = vacc0x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+        }
+    }
+}
+
+/* scalar/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 74 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_odd_P74_4x4(const float *restrict in, float *restrict out, const float *restrict w)
+{
+    for (int p = 0; p < 72; p += 4) {
+        for (int n = 0; n < 25; ++n) {
+            const float *restrict vw = w + 364 * n;
+            const int ib = 90 * p;
+            const int ob = 100 * p + 4 * n;
             float vacc0x0 = vw[0];
             float vacc0x1 = vw[1];
             float vacc0x2 = vw[2];
@@ -4485,27 +7992,36 @@ static void Pw_odd_S2_4x4(const float *restrict in, float *restrict out, const f
             float vacc2x1 = vw[1];
             float vacc2x2 = vw[2];
             float vacc2x3 = vw[3];
+            float vacc3x0 = vw[0];
+            float vacc3x1 = vw[1];
+            float vacc3x2 = vw[2];
+            float vacc3x3 = vw[3];
             for (int s = 0; s < 90; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + s + 90];
                 const float vi2 = in[ib + s + 180];
+                const float vi3 = in[ib + s + 270];
                 const float vk0 = vk[0];
                 vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
                 vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
                 vacc2x0 = SG_MADD(vacc2x0, vi2, vk0);
+                vacc3x0 = SG_MADD(vacc3x0, vi3, vk0);
                 const float vk1 = vk[1];
                 vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
                 vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
                 vacc2x1 = SG_MADD(vacc2x1, vi2, vk1);
+                vacc3x1 = SG_MADD(vacc3x1, vi3, vk1);
                 const float vk2 = vk[2];
                 vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
                 vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
                 vacc2x2 = SG_MADD(vacc2x2, vi2, vk2);
+                vacc3x2 = SG_MADD(vacc3x2, vi3, vk2);
                 const float vk3 = vk[3];
                 vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
                 vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
                 vacc2x3 = SG_MADD(vacc2x3, vi2, vk3);
+                vacc3x3 = SG_MADD(vacc3x3, vi3, vk3);
             }
             {
                 float v = vacc0x0;
@@ -4567,6 +8083,98 @@ static void Pw_odd_S2_4x4(const float *restrict in, float *restrict out, const f
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                 out[ob + 203] = v;
             }
+            {
+                float v = vacc3x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 300] = v;
+            }
+            {
+                float v = vacc3x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 301] = v;
+            }
+            {
+                float v = vacc3x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 302] = v;
+            }
+            {
+                float v = vacc3x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 303] = v;
+            }
+        }
+    }
+    {   /* 2-pixel tail */
+        for (int n = 0; n < 25; ++n) {
+            const float *restrict vw = w + 364 * n;
+            const int ib = 6480;
+            const int ob = 4 * n + 7200;
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            for (int s = 0; s < 90; ++s) {
+                const float *restrict vk = vw + 4 * s + 4;
+                const float vi0 = in[ib + s];
+                const float vi1 = in[ib + s + 90];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+            }
+            {
+                float v = vacc0x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 100] = v;
+            }
+            {
+                float v = vacc1x1;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 101] = v;
+            }
+            {
+                float v = vacc1x2;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 102] = v;
+            }
+            {
+                float v = vacc1x3;
+                v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
+                out[ob + 103] = v;
+            }
         }
     }
 }
@@ -4594,15 +8202,27 @@ void fused_odd_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer odd: runs its 2 stages */
+/* layer.c.in: layer odd: runs its 2 stages in bands */
 void fused_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 2340,        /* stage 2's packed weights */
+        OUT_ROW = 3700,   /* floats of an output row */
+        S2_W = 2340,      /* stage 2's packed weights */
     };
-    Dw_odd_S1_1c8p(in, scratch, packed, scratch + S1_STAGE);
-    Pw_odd_S2_4x4(scratch, out, packed + S2_W);
+    Dw_odd_R1N1_1c8p(in, scratch, packed, 0);
+    Pw_odd_P37_4x4(scratch, out, packed + S2_W);
+    Dw_odd_R2N1_1c8p(in, scratch, packed, 1);
+    Pw_odd_P37_4x4(scratch, out + 1 * OUT_ROW, packed + S2_W);
+    for (int y = 2; y < 20; y += 2) {   /* bands of 2 rows */
+        Dw_odd_R3N2_1c8p(in, scratch, packed, y);
+        Pw_odd_P74_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
+    }
+    Dw_odd_R3N1_1c8p(in, scratch, packed, 20);
+    Pw_odd_P37_4x4(scratch, out + 20 * OUT_ROW, packed + S2_W);
+    Dw_odd_R4N1_1c8p(in, scratch, packed, 21);
+    Pw_odd_P37_4x4(scratch, out + 21 * OUT_ROW, packed + S2_W);
+    Dw_odd_R5N1_1c8p(in, scratch, packed, 22);
+    Pw_odd_P37_4x4(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
 /* layer.c.in: layer odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -4633,7 +8253,7 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
- *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 296
+ *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 148
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 5 output rows (30 KiB of depthwise output, 75 pixels per
@@ -13286,7 +16906,7 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 20: 20 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused (--fuse always): bands of 8 output rows (29 KiB of depthwise output, 368 pixels per
@@ -19592,7 +23212,7 @@ const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
         .dw_act = { SG_ACT_LO, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO | SG_ACT_HI, -1.000000000e+00f, 1.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 9573750LL, .params = 11440LL,
-        .packed_floats = 11440, .scratch_floats = 176220,
+        .packed_floats = 11440, .scratch_floats = 6660,
         .pack = fused_odd_pack, .run = Run_odd
     },
     {

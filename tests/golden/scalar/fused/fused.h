@@ -53,7 +53,7 @@ void fused_small_w_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define FUSED_ODD_OUT_W 37
 #define FUSED_ODD_OUT_C 100
 #define FUSED_ODD_PACKED_FLOATS 11440
-#define FUSED_ODD_SCRATCH_FLOATS 176220
+#define FUSED_ODD_SCRATCH_FLOATS 6660
 void fused_odd_pack(const sg_weights *w, float *packed);
 void fused_odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void fused_odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

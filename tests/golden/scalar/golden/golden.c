@@ -728,7 +728,7 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 2 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -1465,7 +1465,7 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1480,7 +1480,7 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 168
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *

@@ -19,7 +19,7 @@
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 7: 7 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -1846,7 +1846,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 4 KiB intermediate stays in scratch (at most 32 KiB) between the two stages

@@ -1812,7 +1812,7 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 4 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -3759,7 +3759,7 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
+ *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 1 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -9225,17 +9225,17 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  * projection 15 -> 8 channels, dense, 15 inputs per output
  * dw_act none, act none, bias yes
  * MACs 31185 (standard convolution: 189000, 6.1x fewer), parameters 518
- * packed weights 518 floats, scratch 3090 floats
+ * packed weights 518 floats, scratch 945 floats
  *
  * stage 1: depthwise 5x5 -> 9x7x15
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 15: 15 tiles
- *   borders: borders staged through a zero-padded 13x11x15 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
- *   not fused: the depthwise stage reads a staged copy of its whole input
+ *   not fused: the 4 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
  *
  * stage 2: projection 63 pixels, 15 -> 8 channels
  *   tile: dense projection, 63 pixels x 8 outputs x 15 inputs: 4x4 register tile (4 pixels x 4
@@ -9248,277 +9248,227 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *   pw_w [8][15], pw_b [8]
  */
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_int2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_int2_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 13x11x15 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 2145; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 105; ++j) stage[165 * y + j + 360] = in[105 * y + j];
-    }
-    /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 9; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 15; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 165 * vy + 15 * vx + ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
                 const int ob = 105 * vy + 15 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
-                float vacc4x0 = vw[0];
-                float vacc5x0 = vw[0];
-                float vacc6x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 15], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 30], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 45], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 60], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 75], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 90], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 15], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 30], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 45], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 60], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 75], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 90], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 105], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 30], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 45], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 60], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 75], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 90], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 105], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 120], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 45], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 60], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 75], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 90], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 105], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 120], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 135], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 60], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 75], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 90], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 105], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 120], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 135], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 150], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 165], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 180], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 195], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 210], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 225], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 240], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 255], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 180], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 195], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 210], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 225], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 240], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 255], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 270], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 195], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 210], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 225], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 240], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 255], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 270], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 285], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 210], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 225], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 240], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 255], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 270], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 285], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 300], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 225], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 240], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 255], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 270], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 285], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 300], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 315], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 330], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 345], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 360], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 375], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 390], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 405], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 420], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 345], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 360], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 375], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 390], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 405], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 420], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 435], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 360], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 375], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 390], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 405], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 420], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 435], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 450], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 375], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 390], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 405], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 420], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 435], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 450], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 465], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 390], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 405], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 420], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 435], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 450], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 465], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 480], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 495], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 510], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 525], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 540], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 555], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 570], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 585], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 510], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 525], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 540], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 555], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 570], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 585], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 600], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 525], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 540], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 555], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 570], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 585], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 600], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 615], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 540], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 555], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 570], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 585], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 600], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 615], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 630], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 555], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 570], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 585], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 600], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 615], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 630], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 645], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 660], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 675], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 690], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 705], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 720], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 735], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 750], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 210], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 675], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 690], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 705], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 720], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 735], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 750], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 765], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 690], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 705], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 720], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 735], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 750], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 765], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 780], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 705], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 720], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 735], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 750], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 765], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 780], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 795], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 720], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 735], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 750], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 765], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 780], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 795], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 810], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -9532,21 +9482,1874 @@ static void Dw_int2_S1_1c8p(const float *restrict in, float *restrict out, const
                     float vo = vacc2x0;
                     out[ob + 30] = vo;
                 }
-                {
-                    float vo = vacc3x0;
-                    out[ob + 45] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
                 }
                 {
-                    float vo = vacc4x0;
-                    out[ob + 60] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
                 }
                 {
-                    float vo = vacc5x0;
-                    out[ob + 75] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
                 }
                 {
-                    float vo = vacc6x0;
-                    out[ob + 90] = vo;
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 75], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 15] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 30] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..6 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = 2; vy < 7; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..6 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = 2; vy < 7; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..6 x cols 2..4: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 2; vy < 7; ++vy) {
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 150], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 75], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 225], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 240], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 240], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 270], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 15] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 30] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..6 x cols 5: kernel rows 0..4, cols 0..3 */
+    for (int vy = 2; vy < 7; ++vy) {
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 225], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..6 x cols 6: kernel rows 0..4, cols 0..2 */
+    for (int vy = 2; vy < 7; ++vy) {
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 180], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 195], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 210], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 2..4: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 150], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 75], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 120], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 135], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 135], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 150], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 150], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 165], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 15] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 30] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 5: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 7 x cols 6: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 75], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 90], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 105], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 2..4: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 225], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 210], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 195], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 195], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 180], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 180], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 165], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 180], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 165], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 150], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 120], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 105], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 90], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 90], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 75], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 75], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 60], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 75], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 60], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 45], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 15], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 30], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 30], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 45], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 30], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 45], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 60], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 15] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 30] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 5: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 5;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 195], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 90], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 15], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 6: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 6;
+            for (int ct = 0; ct < 15; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 105 * vy + 15 * vx + ct;
+                const int ob = 105 * vy + 15 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 240], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 225], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 210], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 135], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 105], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 30], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 15], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -9788,10 +11591,9 @@ void sep_basic_int2_pack(const sg_weights *w, float *packed)
 void sep_basic_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S1_STAGE = 945,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 390,       /* stage 2's packed weights */
+        S2_W = 390,   /* stage 2's packed weights */
     };
-    Dw_int2_S1_1c8p(in, scratch, packed, scratch + S1_STAGE);
+    Dw_int2_S1_1c8p(in, scratch, packed);
     Pw_int2_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -10839,7 +12641,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 5 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 5: 5 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -16645,7 +18447,7 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 4 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -19836,7 +21638,7 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 8 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -20853,7 +22655,7 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 100 lines
+ *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 50 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 2 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -21385,7 +23187,7 @@ const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 31185LL, .params = 518LL,
-        .packed_floats = 518, .scratch_floats = 3090,
+        .packed_floats = 518, .scratch_floats = 945,
         .pack = sep_basic_int2_pack, .run = Run_int2
     },
     {

@@ -170,7 +170,7 @@ void sep_basic_tab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define SEP_BASIC_INT2_OUT_W 7
 #define SEP_BASIC_INT2_OUT_C 8
 #define SEP_BASIC_INT2_PACKED_FLOATS 518
-#define SEP_BASIC_INT2_SCRATCH_FLOATS 3090
+#define SEP_BASIC_INT2_SCRATCH_FLOATS 945
 void sep_basic_int2_pack(const sg_weights *w, float *packed);
 void sep_basic_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void sep_basic_int2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

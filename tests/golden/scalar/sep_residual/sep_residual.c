@@ -3157,7 +3157,7 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 51: 51 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   fused: bands of 12 output rows (32 KiB of depthwise output, 156 pixels per projection)
@@ -5016,7 +5016,7 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 34: 34 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 23 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -6206,17 +6206,17 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  * projection 17 -> 17 channels, dense, 17 inputs per output
  * dw_act none, act relu, bias yes, residual: the input of "b1" (argument skip)
  * MACs 120666 (standard convolution: 1221025, 10.1x fewer), parameters 748
- * packed weights 748 floats, scratch 7786 floats
+ * packed weights 748 floats, scratch 2873 floats
  *
  * stage 1: depthwise 5x5 -> 13x13x17
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 17: 17 tiles
- *   borders: borders staged through a zero-padded 17x17x17 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 800)
+ *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
- *   not fused: the depthwise stage reads a staged copy of its whole input
+ *   not fused: the 12 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
  *
  * stage 2: projection 169 pixels, 17 -> 17 channels
  *   tile: dense projection, 169 pixels x 17 outputs x 17 inputs: 4x4 register tile (4 pixels x 4
@@ -6230,20 +6230,134 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   pw_w [17][17], pw_b [17]
  */
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
-    for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 221; ++j) stage[289 * y + j + 612] = in[221 * y + j];
-    }
-    /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 13; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 17; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 289 * vy + 17 * vx + ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
                 const int ob = 221 * vy + 17 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
@@ -6253,280 +6367,170 @@ static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 float vacc5x0 = vw[0];
                 float vacc6x0 = vw[0];
                 float vacc7x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 17], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 34], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 51], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 68], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 85], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 102], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 119], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 17], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 34], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 51], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 68], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 85], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 102], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 119], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 136], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 34], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 51], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 68], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 85], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 102], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 119], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 136], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 153], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 51], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 68], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 85], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 102], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 119], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 136], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 153], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 170], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 68], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 85], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 102], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 119], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 136], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 153], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 170], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 187], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 289], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 323], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 340], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 357], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 374], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 391], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 408], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 323], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 340], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 357], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 374], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 391], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 408], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 425], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 323], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 340], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 357], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 374], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 391], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 408], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 425], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 442], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 340], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 357], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 374], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 391], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 408], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 425], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 442], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 459], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 374], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 391], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 408], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 425], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 442], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 459], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 476], vk0);
-                }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 578], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 595], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 612], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 629], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 646], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 663], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 680], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 697], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 34], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 51], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 68], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 85], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 595], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 612], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 629], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 646], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 663], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 680], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 697], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 714], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 51], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 629], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 646], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 663], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 680], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 697], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 714], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 731], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 119], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 629], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 646], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 663], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 680], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 697], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 714], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 731], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 748], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 136], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 646], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 663], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 680], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 697], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 714], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 731], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 748], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 765], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 867], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 884], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 901], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 918], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 935], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 952], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 969], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 986], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 238], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 289], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 884], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 901], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 918], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 935], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 952], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 969], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 986], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1003], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 255], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 289], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 323], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 901], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 918], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 935], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 952], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 969], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 986], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1003], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1020], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 289], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 340], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 918], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 935], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 952], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 969], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 986], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1003], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1020], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1037], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 935], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 952], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 969], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 986], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1003], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1020], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1037], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1054], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 374], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1156], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1173], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1190], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1207], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1224], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1241], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1258], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1275], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 476], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 493], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 510], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 527], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1173], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1190], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1207], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1224], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1241], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1258], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1275], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1292], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 459], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 476], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 493], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 510], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 527], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1190], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1207], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1224], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1241], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1258], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1275], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1292], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1309], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 493], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 527], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 561], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1207], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1224], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1241], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1258], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1275], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1292], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1309], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1326], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 493], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 527], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 561], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 578], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1224], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1241], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1258], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1275], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1292], vk0);
-                    vacc5x0 = SG_MADD(vacc5x0, stage[ib + 1309], vk0);
-                    vacc6x0 = SG_MADD(vacc6x0, stage[ib + 1326], vk0);
-                    vacc7x0 = SG_MADD(vacc7x0, stage[ib + 1343], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 527], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 561], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 578], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 595], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -6563,215 +6567,579 @@ static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const f
             }
         }
         {
-            const int vx = 8;
+            const int vx = 10;
             for (int ct = 0; ct < 17; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 289 * vy + 17 * vx + ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
                 const int ob = 221 * vy + 17 * vx + ct;
                 float vacc0x0 = vw[0];
                 float vacc1x0 = vw[0];
                 float vacc2x0 = vw[0];
                 float vacc3x0 = vw[0];
                 float vacc4x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 17], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 34], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 51], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 68], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 17], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 34], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 51], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 68], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 85], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 34], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 51], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 68], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 85], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 102], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 51], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 68], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 85], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 102], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 119], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 68], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 85], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 102], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 119], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 136], vk0);
-                }
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
                 {   /* tap 1,0 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 289], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 306], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 323], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 340], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 357], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 187], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
                 }
                 {   /* tap 1,1 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 306], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 323], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 340], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 357], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 374], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 119], vk0);
                 }
                 {   /* tap 1,2 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 323], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 340], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 357], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 374], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 391], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 170], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 102], vk0);
                 }
                 {   /* tap 1,3 */
                     const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 340], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 357], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 374], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 391], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 408], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 85], vk0);
                 }
                 {   /* tap 1,4 */
                     const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 357], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 374], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 391], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 408], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 425], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 68], vk0);
                 }
                 {   /* tap 2,0 */
                     const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 578], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 595], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 612], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 629], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 646], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 34], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 51], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 68], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 85], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 595], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 612], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 629], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 646], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 663], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 51], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 102], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 612], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 629], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 646], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 663], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 680], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 119], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 629], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 646], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 663], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 680], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 697], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 136], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 646], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 663], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 680], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 697], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 714], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 153], vk0);
                 }
                 {   /* tap 3,0 */
                     const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 867], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 884], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 901], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 918], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 935], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 238], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 289], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
                 }
                 {   /* tap 3,1 */
                     const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 884], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 901], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 918], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 935], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 952], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 255], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 289], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 323], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 901], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 918], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 935], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 952], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 969], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 289], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 340], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 918], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 935], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 952], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 969], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 986], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 935], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 952], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 969], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 986], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1003], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 374], vk0);
                 }
                 {   /* tap 4,0 */
                     const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1156], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1173], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1190], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1207], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1224], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 476], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 493], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 510], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 527], vk0);
                 }
                 {   /* tap 4,1 */
                     const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1173], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1190], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1207], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1224], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1241], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 459], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 476], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 493], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 510], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 527], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 544], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1190], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1207], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1224], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1241], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1258], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 493], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 527], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 561], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1207], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1224], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1241], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1258], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1275], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 493], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 527], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 561], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 578], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1224], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1241], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1258], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1275], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1292], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 527], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 561], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 578], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 595], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -6792,6 +7160,2223 @@ static void Dw_b5_S1_1c8p(const float *restrict in, float *restrict out, const f
                 {
                     float vo = vacc4x0;
                     out[ob + 68] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 85] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 102] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 119] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..10 x cols 0: kernel rows 0..4, cols 2..4 */
+    for (int vy = 2; vy < 11; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..10 x cols 1: kernel rows 0..4, cols 1..4 */
+    for (int vy = 2; vy < 11; ++vy) {
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..10 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
+    for (int vy = 2; vy < 11; ++vy) {
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 425], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 391], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 374], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 357], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 425], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 391], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 374], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 340], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 391], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 374], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 323], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 357], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 306], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 391], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 289], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 187], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 119], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 170], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 102], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 85], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 68], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 34], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 51], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 68], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 85], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 51], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 102], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 119], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 136], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 153], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 238], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 289], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 255], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 289], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 323], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 289], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 340], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 374], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 459], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 476], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 493], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 510], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 527], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 459], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 476], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 493], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 510], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 527], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 544], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 476], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 493], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 510], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 527], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 544], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 561], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 476], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 493], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 510], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 527], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 544], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 561], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 578], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 493], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 510], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 527], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 544], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 561], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 578], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 595], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 17] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 34] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 51] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 68] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 85] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 102] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 119] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 476], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..10 x cols 11: kernel rows 0..4, cols 0..3 */
+    for (int vy = 2; vy < 11; ++vy) {
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 459], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2..10 x cols 12: kernel rows 0..4, cols 0..2 */
+    for (int vy = 2; vy < 11; ++vy) {
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 408], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 425], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 442], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 11 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 11;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 11 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 11;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 11 x cols 2..10: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 11;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 425], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 391], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 374], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 357], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 425], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 391], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 374], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 340], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 391], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 374], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 323], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 357], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 306], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 391], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 289], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 187], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 119], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 170], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 102], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 85], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 68], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 34], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 51], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 68], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 85], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 51], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 102], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 119], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 136], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 153], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 238], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 255], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 272], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 289], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 306], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 238], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 255], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 272], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 289], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 323], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 255], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 272], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 289], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 306], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 340], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 255], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 272], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 289], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 306], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 357], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 272], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 289], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 306], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 323], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 374], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 17] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 34] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 51] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 68] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 85] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 102] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 119] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 255], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 11 x cols 11: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 11;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 238], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 11 x cols 12: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 11;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 187], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 204], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 221], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 2..10: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                float vacc1x0 = vw[0];
+                float vacc2x0 = vw[0];
+                float vacc3x0 = vw[0];
+                float vacc4x0 = vw[0];
+                float vacc5x0 = vw[0];
+                float vacc6x0 = vw[0];
+                float vacc7x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 459], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 442], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 425], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 408], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 391], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 374], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 357], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 442], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 425], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 408], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 391], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 374], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 357], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 340], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 425], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 408], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 391], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 374], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 357], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 340], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 323], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 408], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 391], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 374], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 357], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 340], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 323], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 306], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 391], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 374], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 357], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 340], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 323], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 306], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 289], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 238], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 221], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 204], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 187], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 170], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 153], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 136], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 221], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 204], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 187], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 170], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 153], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 119], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 204], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 187], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 170], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 153], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 136], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 102], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 187], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 170], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 153], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 136], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 85], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 170], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib - 153], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib - 136], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib - 119], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib - 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib - 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib - 68], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib - 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 17], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 34], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 51], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 68], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 85], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 17], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 34], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 51], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 68], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 85], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 102], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 17], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 34], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 51], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 68], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 85], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 102], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 119], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 34], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 51], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 68], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 85], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 102], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 119], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 136], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                    vacc1x0 = SG_MADD(vacc1x0, in[ib + 51], vk0);
+                    vacc2x0 = SG_MADD(vacc2x0, in[ib + 68], vk0);
+                    vacc3x0 = SG_MADD(vacc3x0, in[ib + 85], vk0);
+                    vacc4x0 = SG_MADD(vacc4x0, in[ib + 102], vk0);
+                    vacc5x0 = SG_MADD(vacc5x0, in[ib + 119], vk0);
+                    vacc6x0 = SG_MADD(vacc6x0, in[ib + 136], vk0);
+                    vacc7x0 = SG_MADD(vacc7x0, in[ib + 153], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+                {
+                    float vo = vacc1x0;
+                    out[ob + 17] = vo;
+                }
+                {
+                    float vo = vacc2x0;
+                    out[ob + 34] = vo;
+                }
+                {
+                    float vo = vacc3x0;
+                    out[ob + 51] = vo;
+                }
+                {
+                    float vo = vacc4x0;
+                    out[ob + 68] = vo;
+                }
+                {
+                    float vo = vacc5x0;
+                    out[ob + 85] = vo;
+                }
+                {
+                    float vo = vacc6x0;
+                    out[ob + 102] = vo;
+                }
+                {
+                    float vo = vacc7x0;
+                    out[ob + 119] = vo;
+                }
+            }
+        }
+        {
+            const int vx = 10;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 408], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 187], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 34], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 11: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 11;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 425], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 204], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 17], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 12 x cols 12: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 12;
+        {
+            const int vx = 12;
+            for (int ct = 0; ct < 17; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 221 * vy + 17 * vx + ct;
+                const int ob = 221 * vy + 17 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 476], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 459], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 442], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 255], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 238], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 221], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 34], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 17], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    out[ob] = vo;
                 }
             }
         }
@@ -7096,10 +9681,9 @@ void sep_residual_b5_pack(const sg_weights *w, float *packed)
 void sep_residual_b5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 442,        /* stage 2's packed weights */
+        S2_W = 442,   /* stage 2's packed weights */
     };
-    Dw_b5_S1_1c8p(in, scratch, packed, scratch + S1_STAGE);
+    Dw_b5_S1_1c8p(in, scratch, packed);
     Pw_b5_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
@@ -9375,7 +11959,7 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 3 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -10081,265 +12665,1443 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * kernel 5x5, stride 1x1, dilation 1x1, padding SAME (top 2, left 2, bottom 2, right 2)
  * act relu, bias yes
  * MACs 15500 (standard convolution: 480500, 31.0x fewer), parameters 806
- * packed weights 806 floats, scratch 2232 floats
+ * packed weights 806 floats, scratch 0 floats
  *
  * stage 1: depthwise 5x5 -> 4x5x31
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 8 output pixels per tile (one named
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
- *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
- *       border class would take about 1012 lines of C (budget 800)
+ *   borders: 4 row classes x 5 column classes, padding resolved at generation time (about 506
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 1c8p, 1 channels x 8 pixels */
-static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_d2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
-    for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 4; ++y) {
-        for (int j = 0; j < 155; ++j) stage[279 * y + j + 620] = in[155 * y + j];
-    }
-    /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 4; ++vy) {
+    /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 31; ++ct) {
                 const float *restrict vw = w + 26 * ct;
-                const int ib = 279 * vy + 31 * vx + ct;
+                const int ib = 155 * vy + 31 * vx + ct;
                 const int ob = 155 * vy + 31 * vx + ct;
                 float vacc0x0 = vw[0];
-                float vacc1x0 = vw[0];
-                float vacc2x0 = vw[0];
-                float vacc3x0 = vw[0];
-                float vacc4x0 = vw[0];
-                {   /* tap 0,0 */
-                    const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 31], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 62], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 93], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 124], vk0);
-                }
-                {   /* tap 0,1 */
-                    const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 31], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 62], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 93], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 124], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 155], vk0);
-                }
-                {   /* tap 0,2 */
-                    const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 62], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 93], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 124], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 155], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 186], vk0);
-                }
-                {   /* tap 0,3 */
-                    const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 93], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 124], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 155], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 186], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 217], vk0);
-                }
-                {   /* tap 0,4 */
-                    const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 124], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 155], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 186], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 217], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 248], vk0);
-                }
-                {   /* tap 1,0 */
-                    const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 279], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 310], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 341], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 372], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 403], vk0);
-                }
-                {   /* tap 1,1 */
-                    const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 310], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 341], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 372], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 403], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 434], vk0);
-                }
-                {   /* tap 1,2 */
-                    const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 341], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 372], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 403], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 434], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 465], vk0);
-                }
-                {   /* tap 1,3 */
-                    const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 372], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 403], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 434], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 465], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 496], vk0);
-                }
-                {   /* tap 1,4 */
-                    const float vk0 = vw[10];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 403], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 434], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 465], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 496], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 527], vk0);
-                }
-                {   /* tap 2,0 */
-                    const float vk0 = vw[11];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 558], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 589], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 620], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 651], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 682], vk0);
-                }
-                {   /* tap 2,1 */
-                    const float vk0 = vw[12];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 589], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 620], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 651], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 682], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 713], vk0);
-                }
                 {   /* tap 2,2 */
                     const float vk0 = vw[13];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 620], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 651], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 682], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 713], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 744], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 2,3 */
                     const float vk0 = vw[14];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 651], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 682], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 713], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 744], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 775], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
                 }
                 {   /* tap 2,4 */
                     const float vk0 = vw[15];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 682], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 713], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 744], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 775], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 806], vk0);
-                }
-                {   /* tap 3,0 */
-                    const float vk0 = vw[16];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 837], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 868], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 899], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 930], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 961], vk0);
-                }
-                {   /* tap 3,1 */
-                    const float vk0 = vw[17];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 868], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 899], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 930], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 961], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 992], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
                 }
                 {   /* tap 3,2 */
                     const float vk0 = vw[18];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 899], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 930], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 961], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 992], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1023], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
                 }
                 {   /* tap 3,3 */
                     const float vk0 = vw[19];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 930], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 961], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 992], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1023], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1054], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
                 }
                 {   /* tap 3,4 */
                     const float vk0 = vw[20];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 961], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 992], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1023], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1054], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1085], vk0);
-                }
-                {   /* tap 4,0 */
-                    const float vk0 = vw[21];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1116], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1147], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1178], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1209], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1240], vk0);
-                }
-                {   /* tap 4,1 */
-                    const float vk0 = vw[22];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1147], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1178], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1209], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1240], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1271], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
                 }
                 {   /* tap 4,2 */
                     const float vk0 = vw[23];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1178], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1209], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1240], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1271], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1302], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
                 }
                 {   /* tap 4,3 */
                     const float vk0 = vw[24];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1209], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1240], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1271], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1302], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1333], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
                 }
                 {   /* tap 4,4 */
                     const float vk0 = vw[25];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 1240], vk0);
-                    vacc1x0 = SG_MADD(vacc1x0, stage[ib + 1271], vk0);
-                    vacc2x0 = SG_MADD(vacc2x0, stage[ib + 1302], vk0);
-                    vacc3x0 = SG_MADD(vacc3x0, stage[ib + 1333], vk0);
-                    vacc4x0 = SG_MADD(vacc4x0, stage[ib + 1364], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
                 }
                 {
                     float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
                     out[ob] = vo;
                 }
-                {
-                    float vo = vacc1x0;
-                    vo = (vo < 0.0f ? 0.0f : vo);
-                    out[ob + 31] = vo;
+            }
+        }
+    }
+    /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
                 }
                 {
-                    float vo = vacc2x0;
+                    float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    out[ob + 62] = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 2: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
                 }
                 {
-                    float vo = vacc3x0;
+                    float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    out[ob + 93] = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 3: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
                 }
                 {
-                    float vo = vacc4x0;
+                    float vo = vacc0x0;
                     vo = (vo < 0.0f ? 0.0f : vo);
-                    out[ob + 124] = vo;
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 2: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {   /* tap 4,4 */
+                    const float vk0 = vw[25];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 372], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 3: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {   /* tap 4,3 */
+                    const float vk0 = vw[24];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 341], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1 x cols 4: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = 1;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 4,0 */
+                    const float vk0 = vw[21];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 248], vk0);
+                }
+                {   /* tap 4,1 */
+                    const float vk0 = vw[22];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 279], vk0);
+                }
+                {   /* tap 4,2 */
+                    const float vk0 = vw[23];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 310], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 2: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {   /* tap 3,4 */
+                    const float vk0 = vw[20];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 217], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 3: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {   /* tap 3,3 */
+                    const float vk0 = vw[19];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 186], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 2 x cols 4: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = 2;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 3,0 */
+                    const float vk0 = vw[16];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 93], vk0);
+                }
+                {   /* tap 3,1 */
+                    const float vk0 = vw[17];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 124], vk0);
+                }
+                {   /* tap 3,2 */
+                    const float vk0 = vw[18];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 155], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 1;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 2: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 2;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 0,4 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 248], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 1,4 */
+                    const float vk0 = vw[10];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 93], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {   /* tap 2,4 */
+                    const float vk0 = vw[15];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 62], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 3: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 0,3 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 279], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 1,3 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 124], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,3 */
+                    const float vk0 = vw[14];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 31], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 3 x cols 4: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
+            for (int ct = 0; ct < 31; ++ct) {
+                const float *restrict vw = w + 26 * ct;
+                const int ib = 155 * vy + 31 * vx + ct;
+                const int ob = 155 * vy + 31 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 372], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 341], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 310], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 217], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 186], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 155], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[11];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 62], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[12];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 31], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[13];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    out[ob] = vo;
                 }
             }
         }
@@ -10362,10 +14124,8 @@ void sep_residual_d2_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer d2: runs its stage */
 void sep_residual_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    enum {
-        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
-    };
-    Dw_d2_1c8p(in, out, packed, scratch + S1_STAGE);
+    Dw_d2_1c8p(in, out, packed);
+    (void)scratch;
 }
 
 /* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
@@ -10397,7 +14157,7 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       accumulator per output; the 5 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 31: 31 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 8 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -14051,7 +17811,7 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
+ *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 7 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -15754,7 +19514,7 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 65: 65 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 1 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -16046,7 +19806,7 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NAMED, .skip_layer = 3,
         .macs = 120666LL, .params = 748LL,
-        .packed_floats = 748, .scratch_floats = 7786,
+        .packed_floats = 748, .scratch_floats = 2873,
         .pack = sep_residual_b5_pack, .run = Run_b5
     },
     {
@@ -16129,7 +19889,7 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 15500LL, .params = 806LL,
-        .packed_floats = 806, .scratch_floats = 2232,
+        .packed_floats = 806, .scratch_floats = 0,
         .pack = sep_residual_d2_pack, .run = Run_d2
     },
     {

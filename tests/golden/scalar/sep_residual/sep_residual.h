@@ -118,7 +118,7 @@ void sep_residual_b4_par(const float *SG_RESTRICT in, const float *SG_RESTRICT s
 #define SEP_RESIDUAL_B5_OUT_W 13
 #define SEP_RESIDUAL_B5_OUT_C 17
 #define SEP_RESIDUAL_B5_PACKED_FLOATS 748
-#define SEP_RESIDUAL_B5_SCRATCH_FLOATS 7786
+#define SEP_RESIDUAL_B5_SCRATCH_FLOATS 2873
 void sep_residual_b5_pack(const sg_weights *w, float *packed);
 void sep_residual_b5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void sep_residual_b5_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
@@ -183,7 +183,7 @@ void sep_residual_d1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define SEP_RESIDUAL_D2_OUT_W 5
 #define SEP_RESIDUAL_D2_OUT_C 31
 #define SEP_RESIDUAL_D2_PACKED_FLOATS 806
-#define SEP_RESIDUAL_D2_SCRATCH_FLOATS 2232
+#define SEP_RESIDUAL_D2_SCRATCH_FLOATS 0
 void sep_residual_d2_pack(const sg_weights *w, float *packed);
 void sep_residual_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void sep_residual_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

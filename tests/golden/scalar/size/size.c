@@ -475,17 +475,17 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  * projection 12 -> 16 channels, dense, 12 inputs per output
  * dw_act relu6, act relu6, bias yes
  * MACs 27000 (standard convolution: 155520, 5.8x fewer), parameters 328
- * packed weights 328 floats, scratch 2664 floats
+ * packed weights 328 floats, scratch 1080 floats
  *
  * stage 1: depthwise 3x3 -> 9x10x12
  *   tile: 1 channel (x multiplier 1 = 1 accumulator) x 1 output pixel per tile (one named
  *       accumulator per output; one output pixel a step (--optimize size: the least code), at
  *       most 16 accumulators + the weight and the input within the 32 single-precision registers
  *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 12: 12 tiles
- *   borders: borders staged through a zero-padded 11x12x12 copy of the input: unrolling every
- *       border class would take about 314 lines of C (budget 200)
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
+ *       lines of C)
  *   order: one pass, pixels outer (scalar code)
- *   not fused: the depthwise stage reads a staged copy of its whole input
+ *   not fused: the 5 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
  *
  * stage 2: projection 90 pixels, 12 -> 16 channels
  *   tile: dense projection, 90 pixels x 16 outputs x 12 inputs: 4x4 register tile (4 pixels x 4
@@ -498,56 +498,359 @@ static void Run_stem(const float *in, const float *skip, float *out, const float
  *   pw_w [16][12], pw_b [16]
  */
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel */
-static void Dw_s1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+static void Dw_s1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    /* borders staged through a zero-padded 11x12x12 copy of the input: unrolling every border class would take about 314 lines of C (budget 200) */
-    for (int j = 0; j < 1584; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 120; ++j) stage[144 * y + j + 156] = in[120 * y + j];
-    }
-    /* rows 0..8 x cols 0..9: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 10; ++vx) {
+    /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 10 * ct;
-                const int ib = 144 * vy + 12 * vx + ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 1..8: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = 0;
+        for (int vx = 1; vx < 9; ++vx) {
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 0 x cols 9: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = 0;
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
+    for (int vy = 1; vy < 8; ++vy) {
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {   /* tap 2,2 */
+                    const float vk0 = vw[9];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..7 x cols 1..8: kernel rows 0..2, cols 0..2 (interior) */
+    for (int vy = 1; vy < 8; ++vy) {
+        for (int vx = 1; vx < 9; ++vx) {
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
                 const int ob = 120 * vy + 12 * vx + ct;
                 float vacc0x0 = vw[0];
                 {   /* tap 0,0 */
                     const float vk0 = vw[1];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
                 }
                 {   /* tap 0,1 */
                     const float vk0 = vw[2];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 12], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
                 }
                 {   /* tap 0,2 */
                     const float vk0 = vw[3];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 24], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
                 }
                 {   /* tap 1,0 */
                     const float vk0 = vw[4];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 144], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
                 }
                 {   /* tap 1,1 */
                     const float vk0 = vw[5];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 156], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {   /* tap 1,2 */
                     const float vk0 = vw[6];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 168], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
                 }
                 {   /* tap 2,0 */
                     const float vk0 = vw[7];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 288], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
                 }
                 {   /* tap 2,1 */
                     const float vk0 = vw[8];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 300], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
                 }
                 {   /* tap 2,2 */
                     const float vk0 = vw[9];
-                    vacc0x0 = SG_MADD(vacc0x0, stage[ib + 312], vk0);
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 132], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 1..7 x cols 9: kernel rows 0..2, cols 0..1 */
+    for (int vy = 1; vy < 8; ++vy) {
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 2,0 */
+                    const float vk0 = vw[7];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 108], vk0);
+                }
+                {   /* tap 2,1 */
+                    const float vk0 = vw[8];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 120], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 1..8: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = 8;
+        for (int vx = 1; vx < 9; ++vx) {
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 0,2 */
+                    const float vk0 = vw[3];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 108], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
+                }
+                {   /* tap 1,2 */
+                    const float vk0 = vw[6];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib + 12], vk0);
+                }
+                {
+                    float vo = vacc0x0;
+                    vo = (vo < 0.0f ? 0.0f : vo);
+                    vo = (vo > 6.000000000e+00f ? 6.000000000e+00f : vo);
+                    out[ob] = vo;
+                }
+            }
+        }
+    }
+    /* rows 8 x cols 9: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = 8;
+        {
+            const int vx = 9;
+            for (int ct = 0; ct < 12; ++ct) {
+                const float *restrict vw = w + 10 * ct;
+                const int ib = 120 * vy + 12 * vx + ct;
+                const int ob = 120 * vy + 12 * vx + ct;
+                float vacc0x0 = vw[0];
+                {   /* tap 0,0 */
+                    const float vk0 = vw[1];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 132], vk0);
+                }
+                {   /* tap 0,1 */
+                    const float vk0 = vw[2];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 120], vk0);
+                }
+                {   /* tap 1,0 */
+                    const float vk0 = vw[4];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib - 12], vk0);
+                }
+                {   /* tap 1,1 */
+                    const float vk0 = vw[5];
+                    vacc0x0 = SG_MADD(vacc0x0, in[ib], vk0);
                 }
                 {
                     float vo = vacc0x0;
@@ -794,10 +1097,9 @@ void size_s1_pack(const sg_weights *w, float *packed)
 void size_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S1_STAGE = 1080,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 120,        /* stage 2's packed weights */
+        S2_W = 120,   /* stage 2's packed weights */
     };
-    Dw_s1_S1_1c1p(in, scratch, packed, scratch + S1_STAGE);
+    Dw_s1_S1_1c1p(in, scratch, packed);
     Pw_s1_S2_4x4(scratch, out, packed + S2_W);
 }
 
@@ -1436,7 +1738,7 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *       most 16 accumulators + the weight and the input within the 32 single-precision registers
  *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 6: 6 tiles
  *   borders: borders staged through a zero-padded 9x10x6 copy of the input: unrolling every
- *       border class would take about 608 lines of C (budget 200)
+ *       border class would take about 304 lines of C (budget 200)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the depthwise stage reads a staged copy of its whole input
  *
@@ -1453,7 +1755,7 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 2c1p, 2 channels x 1 pixel */
 static void Dw_m2_S1_2c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 9x10x6 copy of the input: unrolling every border class would take about 608 lines of C (budget 200) */
+    /* borders staged through a zero-padded 9x10x6 copy of the input: unrolling every border class would take about 304 lines of C (budget 200) */
     for (int j = 0; j < 540; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
         for (int j = 0; j < 48; ++j) stage[60 * y + j + 66] = in[48 * y + j];
@@ -1786,7 +2088,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       most 16 accumulators + the weight and the input within the 32 single-precision registers
  *       the plan assumes (Cortex-M4F/M7: s0-s31)); C = 10: 10 tiles
  *   borders: borders staged through a zero-padded 13x13x10 copy of the input: unrolling every
- *       border class would take about 1322 lines of C (budget 200)
+ *       border class would take about 661 lines of C (budget 200)
  *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
@@ -1795,7 +2097,7 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 1c1p, 1 channels x 1 pixel */
 static void Dw_k5_1c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    /* borders staged through a zero-padded 13x13x10 copy of the input: unrolling every border class would take about 1322 lines of C (budget 200) */
+    /* borders staged through a zero-padded 13x13x10 copy of the input: unrolling every border class would take about 661 lines of C (budget 200) */
     for (int j = 0; j < 1690; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
         for (int j = 0; j < 90; ++j) stage[130 * y + j + 280] = in[90 * y + j];
@@ -2371,7 +2673,7 @@ const sg_layer size_layers[SIZE_LAYER_COUNT] = {
         .dw_act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { SG_ACT_LO | SG_ACT_HI, 0.0f, 6.000000000e+00f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_NONE, .skip_layer = -1,
         .macs = 27000LL, .params = 328LL,
-        .packed_floats = 328, .scratch_floats = 2664,
+        .packed_floats = 328, .scratch_floats = 1080,
         .pack = size_s1_pack, .run = Run_s1
     },
     {

@@ -40,7 +40,7 @@ void size_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define SIZE_S1_OUT_W 10
 #define SIZE_S1_OUT_C 16
 #define SIZE_S1_PACKED_FLOATS 328
-#define SIZE_S1_SCRATCH_FLOATS 2664
+#define SIZE_S1_SCRATCH_FLOATS 1080
 void size_s1_pack(const sg_weights *w, float *packed);
 void size_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 void size_s1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);

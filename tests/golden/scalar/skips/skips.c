@@ -6775,7 +6775,7 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 4 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -7621,7 +7621,7 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 86 lines
+ *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass, pixels outer (scalar code)
  *

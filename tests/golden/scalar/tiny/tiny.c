@@ -2052,7 +2052,7 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 9: 9 tiles
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *   order: one pass, pixels outer (scalar code)
  *

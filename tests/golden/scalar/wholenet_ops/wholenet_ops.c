@@ -14529,7 +14529,7 @@ static void Run_c5x5(const float *in, const float *skip, float *out, const float
  * stage 1: convolution 3x3 -> 8x8x18
  *   tile: 4 output channels x 4 pixels a step (scalar code); 1 panel of 4 a group + a 2-channel
  *       tail
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 510
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
@@ -30802,7 +30802,7 @@ static void Run_cdil(const float *in, const float *skip, float *out, const float
  * stage 1: convolution 1x1 -> 5x6x9
  *   tile: 4 output channels x 4 pixels a step (scalar code); 2 panels of 4 a group + a 1-channel
  *       tail
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 30 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 15 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):
@@ -52100,7 +52100,7 @@ static void Run_cstaged(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: maximum pool 3x3 -> 7x7x20
  *   tile: 8 channels a step (scalar code)
- *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
+ *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
@@ -52365,7 +52365,7 @@ static void Run_mp3s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: average pool 2x2 -> 4x4x11
  *   tile: 8 channels a step (scalar code)
- *   borders: 1 row class x 1 column class, padding resolved at generation time (about 32 lines of
+ *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *
  * weights (sg_weights, TFLite layouts):

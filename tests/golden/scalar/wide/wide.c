@@ -3501,7 +3501,7 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *   not fused: the 28 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
@@ -11625,7 +11625,7 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  *       accumulator per output; the 8 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 531: 531 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
@@ -14452,7 +14452,7 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  *       accumulator per output; the 4 output pixels along the row share each weight load, at most
  *       16 accumulators + the weight and the input within the 32 single-precision registers the
  *       plan assumes (Cortex-M4F/M7: s0-s31)); C = 33: 33 tiles
- *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
+ *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass, pixels outer (scalar code)
  *
