@@ -29,7 +29,8 @@
 # Environment: LUA (lua5.4), GEN (gen/main.lua), CC (cc), FUZZ_CACHE
 # (a directory for objects every case shares, default DIR/..), FUZZ_MAX_C
 # (a valid net whose <net>.c is larger is generated, not compiled: the short
-# round's accepted mutants of the large test nets),
+# round's accepted mutants of the large test nets), FUZZ_RUN_MAX_MACS
+# (2000000000: a valid net of more MACs is compiled, not run),
 # FUZZ_GEN_TIMEOUT (60), FUZZ_CC_TIMEOUT (300, per compiler run),
 # FUZZ_RUN_TIMEOUT (120), SG_CPUINFO (/proc/cpuinfo).
 set -u
@@ -187,6 +188,19 @@ for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generi
 done
 cflags=$(sg_gen_cflags "$c")
 [ "$upto" != gen ] || pass "generated for $target"
+# A net of more than FUZZ_RUN_MAX_MACS multiply-adds (the header's first
+# comment block: " * 17 layers, 568.79M MACs, ...") is compiled, not run:
+# its Check program, generic kernels included, would take minutes (a
+# MobileNet v1 mutant with 51,201 channels, 8 G MACs: over 120 s).
+macs=$(sed -n 's/^ \* [0-9]* layers\{0,1\}, \([0-9.]*[kMG]\{0,1\}\) MACs.*/\1/p' "$out/$n.h" | head -n 1)
+big=$(awk -v m="$macs" -v cap="${FUZZ_RUN_MAX_MACS:-2000000000}" 'BEGIN {
+    x = m + 0; u = substr(m, length(m), 1)
+    if (u == "k") x *= 1e3; else if (u == "M") x *= 1e6; else if (u == "G") x *= 1e9
+    print (x > cap) ? 1 : 0 }')
+if [ "$big" = 1 ] && { [ "$upto" = run ] || [ "$upto" = sancc ] || [ "$upto" = sanrun ]; }; then
+    upto=cc
+    norun="${macs} MACs, over FUZZ_RUN_MAX_MACS=${FUZZ_RUN_MAX_MACS:-2000000000}"
+fi
 size=$(wc -c <"$c")
 if [ -n "${FUZZ_MAX_C:-}" ] && [ "$size" -gt "$FUZZ_MAX_C" ]; then
     pass "generated for $target; $n.c has $size bytes, over FUZZ_MAX_C=$FUZZ_MAX_C: not compiled"
