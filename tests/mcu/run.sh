@@ -57,6 +57,8 @@ t_start=$(date +%s)
 
 # shellcheck source=tests/mcu/common.sh
 . "$mcu/common.sh"
+# shellcheck source=tests/scripts/common.sh
+. "$root/tests/scripts/common.sh" # sg_net_args
 why=$(mcu_missing "$LUA")
 if [ -n "$why" ]; then
     echo "test-mcu: SKIPPED ($why)"
@@ -150,7 +152,7 @@ for net in $nets; do
     # the net's own options (`-- sepgen-args:`, as stage f uses them, e.g.
     # --optimize size, --fuse always, --threads 4), but not --weights: a
     # bare-metal test has no file to read the raw weights from
-    args=$(sed -n 's/^-- sepgen-args: *//p' "$file" | head -n 1 | sed 's/--weights[ =]*[^ ]*//')
+    args=$(sg_net_args "$file" | sed 's/--weights[ =]*[^ ]*//')
     set -f
     # shellcheck disable=SC2086 # args: separate words, globbing off
     if ! (cd -- "$root" && "$LUA" "$GEN" --quiet --target scalar $args --out "$out" "$file") >"$dir/$name/gen.log" 2>&1; then
