@@ -59,7 +59,10 @@
  * implementation's two samples, outside the timing, XNNPACK's workers are
  * parked and the bench waits until no thread of the process spins any more
  * (common.c, quiesce), so that a pool's idle workers do not take the cores
- * from the next implementation.  The table adds the 1-thread time of the
+ * from the next implementation; between the generated layer's two samples
+ * at n threads, untimed, a call that returns once every worker of the pool
+ * is awake (common.h, pool_wake: the pool's caller never waits for a
+ * sleeping worker, whose wake-up can outlast a layer).  The table adds the 1-thread time of the
  * generated layer and each one's scaling (time at 1 thread / time at n).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -393,7 +396,10 @@ int main(int argc, char **argv)
         printf("           after each implementation's samples, untimed: XNNPACK's workers "
                "parked, then a wait until no\n"
                "           thread of the process spins (idle pools take cores from what runs "
-               "next)\n");
+               "next); between the\n"
+               "           generated layer's two samples at n threads, untimed: a call that "
+               "returns once every worker\n"
+               "           is awake (bench/common.h, pool_wake)\n");
     printf("\n");
     fflush(stdout);
 
@@ -616,6 +622,10 @@ int main(int argc, char **argv)
                         after[k][ns[k]] = t;
                     else
                         samples[k][ns[k]] = t;
+#if SG_BENCH_THREADS > 1
+                    if (pass == 0 && k == I_GEN)
+                        pool_wake(&par_n);
+#endif
                 }
                 ns[k]++;
                 if (SG_BENCH_THREADS > 1)

@@ -131,6 +131,30 @@ double quiesce(void)
 }
 
 #if SG_BENCH_THREADS > 1
+typedef struct wake_state {
+    int arrived; /* tasks started (atomic) */
+    int n;
+} wake_state;
+
+static void wake_task(void *ctx, int t)
+{
+    wake_state *w = (wake_state *)ctx;
+    const double start = now();
+    (void)t;
+    __atomic_fetch_add(&w->arrived, 1, __ATOMIC_ACQ_REL);
+    while (__atomic_load_n(&w->arrived, __ATOMIC_ACQUIRE) < w->n && now() - start < 0.05) {
+    }
+}
+
+double pool_wake(const sg_par *par)
+{
+    const double t0 = now();
+    wake_state w = { 0, par->threads };
+    if (par->threads > 1)
+        par->parallel(par->pool, wake_task, &w, par->threads);
+    return now() - t0;
+}
+
 bench_par_fn par_run_of(const sg_layer *layers, int n, int i)
 {
     if (bench_par_count != n || strcmp(bench_par_layers[i].name, layers[i].name) != 0)

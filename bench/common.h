@@ -73,6 +73,19 @@ extern const int bench_par_count;
 /* bench_par_layers[i].run for layers[i] (dies unless the names agree). */
 bench_par_fn par_run_of(const sg_layer *layers, int n, int i);
 
+/* Untimed, between a sample "after the others" and the warm one: returns
+ * once every thread of pool `par` has started a task of one call (each
+ * task waits for the others, at most 50 ms), so the warm sample finds the
+ * workers awake, as back-to-back calls of N_forward_par do.  The pool's
+ * caller never waits for a sleeping worker (runtime/sg_pthreads.h), and a
+ * worker's wake-up from its condition variable took about 1.9 ms on the
+ * 2026-12-06 host (a virtual machine), longer than most layers: without
+ * this, the warm sample of a layer often ran on the caller alone.  The
+ * libraries' pools end each call with every worker awake (pthreadpool's
+ * caller waits for all of them; OpenMP's barrier), so their warm samples
+ * need nothing.  Returns the seconds it took. */
+double pool_wake(const sg_par *par);
+
 typedef struct machine {
     char cpu[256];
     const char *peak_isa;  /* the best FMA the CPU runs (the roof)      */

@@ -69,7 +69,9 @@
  * threads and with none, oneDNN with n and 1 OpenMP threads, all in the
  * same rounds.  After each implementation's two runs, outside the timing,
  * XNNPACK's workers are parked and the bench waits until no thread of the
- * process spins (common.c, quiesce).  The table adds each row's threads and
+ * process spins (common.c, quiesce); between sepgen's two runs at n
+ * threads, untimed, a call that returns once every worker of its pool is
+ * awake (common.h, pool_wake).  The table adds each row's threads and
  * each implementation's scaling (time at 1 thread / time at n); the
  * speed-ups compare sepgen and the libraries at the same thread count; the
  * three sepgen outputs must agree bit for bit (SPEC 11).
@@ -706,6 +708,10 @@ int main(int argc, char **argv)
                 run_impl(&S, k);
                 const double d = now() - a;
                 (pass ? im[k].warm : im[k].after)[r] = d;
+#if SG_BENCH_THREADS > 1
+                if (pass == 0 && (k == I_FWD || k == I_LAYERS))
+                    pool_wake(&par_n); /* untimed (common.h) */
+#endif
             }
             if (SG_BENCH_THREADS > 1)
                 ln_settle(S.xn[k]);
