@@ -12,7 +12,7 @@
 -- (the layer's scratch holds n of them); a projection's bands need none.
 local M = {}
 
-local floor, max = math.floor, math.max
+local floor, ceil, max, min = math.floor, math.ceil, math.max, math.min
 
 -- Band invocations of a band list ({start, n, loop}): the loops unrolled.
 local function count(bands)
@@ -71,12 +71,38 @@ function M.worth(tg, p, threads)
   return threads > 1 and p.macs >= tg.par_min_macs
 end
 
+-- The rows the busiest of T tasks computes when R rows are cut into
+-- bands of B (and one shorter last band) and task t takes the bands that
+-- start in rows R*t/T .. R*(t+1)/T - 1 (C's integer division).
+local function busiest(R, B, T)
+  local worst = 0
+  for t = 0, T - 1 do
+    local lo, hi = floor(R * t / T), floor(R * (t + 1) / T)
+    local rows = 0
+    for y = 0, R - 1, B do
+      if y >= lo and y < hi then rows = rows + min(B, R - y) end
+    end
+    worst = max(worst, rows)
+  end
+  return worst
+end
+M.busiest = busiest
+
 -- The height of a layer's bands when R output rows are split for
--- `threads` workers: about 4 bands per worker, so that a worker slower
--- than the others (threads > cores, another process) delays the layer by
--- a quarter of its share.
+-- `threads` workers: about 4 bands per worker (B0 = R / (4 threads)), so
+-- that a worker slower than the others (threads > cores, another process)
+-- delays the layer by a quarter of its share; lowered to as little as
+-- half of B0 when that gives the busiest task fewer rows (28 rows, 2
+-- threads: bands of 3 give the first task 15 rows and the second 13,
+-- bands of 2 give each 14).
 function M.band_rows(R, threads)
-  return max(1, floor(R / (4 * threads)))
+  local B0 = max(1, floor(R / (4 * threads)))
+  local best, rows = B0, busiest(R, B0, threads)
+  for B = B0 - 1, max(1, ceil(B0 / 2)), -1 do
+    local r = busiest(R, B, threads)
+    if r < rows then best, rows = B, r end
+  end
+  return best
 end
 
 -- The row bands of a projection layer of H rows split for `threads`

@@ -8,6 +8,7 @@ local plan_pw = require("plan_pw")
 local explain = require("explain")
 local targets = require("targets")
 local shapes = require("shapes")
+local plan_par = require("plan_par")
 
 local T = {}
 
@@ -342,6 +343,24 @@ function T.optimize_size_smaller_tiles()
   H.eq(stages(nil, 'op = "dwconv", k = 5')[1].staged, nil, "speed: 5x5 borders unrolled")
   H.eq(targets.get("scalar", "size").border_budget, targets.SIZE.border_budget, "size budget")
   H.eq(targets.get("scalar").dw_ur, targets.scalar.dw_ur, "the default table")
+end
+
+-- Threads: a layer's band height balances the rows of the busiest task
+-- (plan_par.band_rows), never below half of about 4 bands per worker.
+function T.band_rows_balance_the_tasks()
+  H.eq(plan_par.band_rows(112, 2), 14, "112 rows, 2 threads: 4 bands of 14 a task")
+  H.eq(plan_par.band_rows(28, 2), 2, "28 rows, 2 threads: bands of 2 (14 rows a task), not of 3 (15 and 13)")
+  H.eq(plan_par.busiest(28, 3, 2), 15, "bands of 3: the first task has 15 of the 28 rows")
+  H.eq(plan_par.busiest(28, 2, 2), 14, "bands of 2: 14 each")
+  for T_ = 2, 4 do
+    for R = 1, 120 do
+      local B0 = math.max(1, math.floor(R / (4 * T_)))
+      local B = plan_par.band_rows(R, T_)
+      H.ok(B <= B0 and B >= math.ceil(B0 / 2), "band height within half of the default: R " .. R .. " T " .. T_)
+      H.ok(plan_par.busiest(R, B, T_) <= plan_par.busiest(R, B0, T_), "never busier: R " .. R .. " T " .. T_)
+      H.ok(plan_par.busiest(R, B, T_) >= math.ceil(R / T_), "busiest at least its share: R " .. R .. " T " .. T_)
+    end
+  end
 end
 
 return T
