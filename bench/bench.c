@@ -62,7 +62,9 @@
  * from the next implementation; between the generated layer's two samples
  * at n threads, untimed, a call that returns once every worker of the pool
  * is awake (common.h, pool_wake: the pool's caller never waits for a
- * sleeping worker, whose wake-up can outlast a layer).  The table adds the 1-thread time of the
+ * sleeping worker, whose wake-up can outlast a layer).  The main thread
+ * and the workers of the generated layers' pool are pinned to distinct
+ * CPUs (common.h, pin_pool).  The table adds the 1-thread time of the
  * generated layer and each one's scaling (time at 1 thread / time at n).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -370,6 +372,8 @@ int main(int argc, char **argv)
     have[I_GENERIC] = 0;
     par_n = sg_pthreads_create(SG_BENCH_THREADS);
     par_1 = sg_pthreads_create(1);
+    char pin_how[240];
+    pin_pool(&par_n, pin_how, sizeof pin_how);
 #endif
 
     /* ---- header ---- */
@@ -386,6 +390,7 @@ int main(int argc, char **argv)
     printf("generated: N_L_par with an sg_pthreads pool of %d threads%s, and with par.threads "
            "1 (the caller's thread)\n", par_n.threads,
            par_n.threads < SG_BENCH_THREADS ? " (WARNING: fewer threads started)" : "");
+    printf("pinning:   %s (bench/common.h, pin_pool)\n", pin_how);
 #endif
     print_load();
     printf("timing:    medians of warm samples (each right after a sample of the same "
@@ -599,6 +604,7 @@ int main(int argc, char **argv)
             rounds = MAX_ROUNDS;
         const int generic_rounds = t1[I_GENERIC] * (double)R[I_GENERIC].batch < 0.05 ? 5 : 3;
 
+
         /* interleaved rounds: in each, every implementation takes two
          * samples back to back.  The first runs right after the other
          * implementations, whose buffers and weights then fill L1 and L2
@@ -608,6 +614,9 @@ int main(int argc, char **argv)
          * median of "many warm runs" the table and totals quote.  The
          * generic kernel takes one sample a round (the oracle, slow). */
         int ns[N_IMPL] = { 0 };
+#if SG_BENCH_THREADS > 1
+        pin_main(1);
+#endif
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < N_IMPL; k++) {
                 if (R[k].state == ST_NA || (k == I_GENERIC && r >= generic_rounds))
@@ -632,6 +641,9 @@ int main(int argc, char **argv)
                     ln_settle(B.xn[k]);
             }
         }
+#if SG_BENCH_THREADS > 1
+        pin_main(0);
+#endif
         for (int k = 0; k < N_IMPL; k++) {
             if (R[k].state == ST_NA)
                 continue;

@@ -1,5 +1,5 @@
 /* common.c - what bench.c and wholenet.c share: see common.h. */
-#define _GNU_SOURCE /* mallinfo2 */
+#define _GNU_SOURCE /* mallinfo2; pthread_setaffinity_np, CPU_SET (pin_pool) */
 
 #include "common.h"
 
@@ -131,6 +131,60 @@ double quiesce(void)
 }
 
 #if SG_BENCH_THREADS > 1
+#if defined(__linux__)
+#include "sg_pthreads.h"
+
+static cpu_set_t main_mask; /* the main thread's CPUs before pin_pool */
+static int pin_cpu0 = -1;    /* the CPU pin_main puts it on; -1: never  */
+
+int pin_pool(const sg_par *par, char *how, size_t n)
+{
+    cpu_set_t one;
+    int cpus[CPU_SETSIZE], ncpu = 0, pinned = 0;
+    const sg_pthreads_pool *p = (const sg_pthreads_pool *)par->pool;
+    if (!p || par->threads < 2)
+        return snprintf(how, n, "not pinned (no worker)"), -1;
+    if (sched_getaffinity(0, sizeof main_mask, &main_mask) != 0)
+        return snprintf(how, n, "not pinned (sched_getaffinity failed)"), -1;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &main_mask))
+            cpus[ncpu++] = c;
+    if (ncpu < 2)
+        return snprintf(how, n, "not pinned (one CPU allowed)"), -1;
+    for (int w = 0; w < p->nworkers; w++) {
+        CPU_ZERO(&one);
+        CPU_SET(cpus[1 + w % (ncpu - 1)], &one);
+        if (pthread_setaffinity_np(p->workers[w], sizeof one, &one) == 0)
+            pinned++;
+    }
+    pin_cpu0 = cpus[0];
+    snprintf(how, n, "the generated code's pool worker%s from CPU %d on, the main thread on CPU %d during the "
+             "timed rounds; the libraries' workers not pinned", p->nworkers > 1 ? "s" : "", cpus[1], cpus[0]);
+    return pinned;
+}
+
+void pin_main(int on)
+{
+    cpu_set_t one;
+    if (pin_cpu0 < 0)
+        return;
+    CPU_ZERO(&one);
+    CPU_SET(pin_cpu0, &one);
+    pthread_setaffinity_np(pthread_self(), sizeof one, on ? &one : &main_mask);
+}
+#else
+int pin_pool(const sg_par *par, char *how, size_t n)
+{
+    (void)par;
+    return snprintf(how, n, "not pinned (Linux only)"), -1;
+}
+
+void pin_main(int on)
+{
+    (void)on;
+}
+#endif
+
 typedef struct wake_state {
     int arrived; /* tasks started (atomic) */
     int n;

@@ -86,6 +86,23 @@ bench_par_fn par_run_of(const sg_layer *layers, int n, int i);
  * need nothing.  Returns the seconds it took. */
 double pool_wake(const sg_par *par);
 
+/* Pins the workers of sepgen's pool `par` (runtime/sg_pthreads.h) to the
+ * second CPU this process may use and on, once, before any timing;
+ * pin_main(1) then pins the main thread to the first for the timed rounds
+ * (every implementation's), pin_main(0) gives it back its CPUs (threads the
+ * libraries create take the creating thread's CPUs, so setup runs
+ * unpinned).  Without it a worker woken after an idle spell was often
+ * placed on the caller's CPU and stayed there through the sample: on the
+ * 2026-12-06 host, in 43 of 89 warm samples of MobileNet v1's stem both of
+ * sepgen's tasks ran on one CPU, and the per-layer table showed 1.00x
+ * scaling for such layers.  The libraries' workers are left to the
+ * scheduler: their pools spin long between calls (pthreadpool's caller
+ * waits for every worker) and scaled 1.8-2.0x unpinned.  Linux only
+ * (elsewhere nothing is pinned).  Writes what it did to how; returns the
+ * threads pinned, or -1. */
+int pin_pool(const sg_par *par, char *how, size_t n);
+void pin_main(int on);
+
 typedef struct machine {
     char cpu[256];
     const char *peak_isa;  /* the best FMA the CPU runs (the roof)      */

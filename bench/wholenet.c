@@ -71,7 +71,8 @@
  * XNNPACK's workers are parked and the bench waits until no thread of the
  * process spins (common.c, quiesce); between sepgen's two runs at n
  * threads, untimed, a call that returns once every worker of its pool is
- * awake (common.h, pool_wake).  The table adds each row's threads and
+ * awake (common.h, pool_wake).  The main thread and the workers of
+ * sepgen's pool are pinned to distinct CPUs (common.h, pin_pool).  The table adds each row's threads and
  * each implementation's scaling (time at 1 thread / time at n); the
  * speed-ups compare sepgen and the libraries at the same thread count; the
  * three sepgen outputs must agree bit for bit (SPEC 11).
@@ -420,6 +421,8 @@ int main(int argc, char **argv)
 #if SG_BENCH_THREADS > 1
     par_n = sg_pthreads_create(SG_BENCH_THREADS);
     par_1 = sg_pthreads_create(1);
+    char pin_how[240];
+    pin_pool(&par_n, pin_how, sizeof pin_how);
 #endif
 
     machine m;
@@ -436,6 +439,7 @@ int main(int argc, char **argv)
     printf("sepgen:    an sg_pthreads pool of %d threads%s, and par.threads 1 (the caller's "
            "thread)\n", par_n.threads,
            par_n.threads < SG_BENCH_THREADS ? " (WARNING: fewer threads started)" : "");
+    printf("pinning:   %s (bench/common.h, pin_pool)\n", pin_how);
 #endif
     print_load();
     fflush(stdout);
@@ -697,6 +701,9 @@ int main(int argc, char **argv)
     int rounds = (int)(budget / cost);
     rounds = rounds < MIN_ROUNDS ? MIN_ROUNDS : rounds > MAX_ROUNDS ? MAX_ROUNDS : rounds;
     const double load0 = load_average();
+#if SG_BENCH_THREADS > 1
+    pin_main(1);
+#endif
     t0 = now();
     for (int r = 0; r < rounds; r++)
         for (int q = 0; q < N_RUN; q++) {
@@ -717,6 +724,9 @@ int main(int argc, char **argv)
                 ln_settle(S.xn[k]);
         }
     const double t_timing = now() - t0;
+#if SG_BENCH_THREADS > 1
+    pin_main(0);
+#endif
     for (int k = 0; k < N_RUN; k++) {
         if (!im[k].on)
             continue;
