@@ -238,7 +238,7 @@ local function kernel(L, nstages, i, st)
   local variant = nstages > 1 and ("_S" .. util.int(i)) or ""
   if st.band then
     variant = "_R" .. util.int(st.band.ri) .. "N" .. util.int(st.band.n)
-  elseif st.band_rows then
+  elseif st.band_rows or st.band_pixels then
     variant = "_P" .. util.int(st.P)
   end
   local tname = tile_name(st)
@@ -341,12 +341,16 @@ local function fused_band(L, p, const)
   end
 end
 
--- The call that runs band b of a projection layer split in row bands
--- (plan.pw_bands) from row y: its pixels are contiguous in input and output.
+-- The call that runs band b of a projection layer split in bands
+-- (plan.pw_bands) from row (or pixel) y: its pixels are contiguous in
+-- input and output.
 local function pw_band(L, p, const)
   local q = p.stages[1]
-  local irow = const("IN_ROW", L.W * L.C, explain.offset("in_row"))
-  local orow = const("OUT_ROW", L.W * L.OC, explain.offset("out_row"))
+  local px = p.pw_bands.unit == "pixels"
+  local irow = px and const("IN_PIXEL", L.C, explain.offset("in_pixel")) or
+    const("IN_ROW", L.W * L.C, explain.offset("in_row"))
+  local orow = px and const("OUT_PIXEL", L.OC, explain.offset("out_pixel")) or
+    const("OUT_ROW", L.W * L.OC, explain.offset("out_row"))
   return function(b, y)
     local st = p.pw_bands.pw_of[b.n]
     local args = { at_row("in", y, irow), at_row("out", y, orow) }

@@ -515,6 +515,8 @@ function M.kernel(L, i, st, tname)
     band = fmt(", band of %d row%s (row class %d)", st.band.n, s_if(st.band.n), st.band.ri)
   elseif st.band_rows then
     band = fmt(", band of %d row%s", st.band_rows, s_if(st.band_rows))
+  elseif st.band_pixels then
+    band = fmt(", band of %d pixel%s", st.band_pixels, s_if(st.band_pixels))
   end
   return fmt("%s: layer %s, stage %d (%s)%s: tile %s, %s%s", st.template, L.name, i, what, band or "", tname, tile,
     st.simd and "" or " (scalar code)")
@@ -529,7 +531,8 @@ function M.offset(what, stage)
   if what == "out" then return fmt("stage %d's output in scratch", stage) end
   if what == "w" then return fmt("stage %d's packed weights", stage) end
   if what == "stage" then return fmt("stage %d's zero-padded input copy in scratch", stage) end
-  return ({ in_row = "floats of an input row", in_h = "input rows", out_row = "floats of an output row" })[what]
+  return ({ in_row = "floats of an input row", in_h = "input rows", out_row = "floats of an output row",
+            in_pixel = "floats of an input pixel", out_pixel = "floats of an output pixel" })[what]
 end
 
 -- The comment of a fused layer's loop over bands of n rows.
@@ -554,8 +557,8 @@ function M.par(p)
     return fmt("split: each task computes its share of the %d output rows (at most %d tasks)", s.rows, s.threads)
   end
   if s.kind == "bands" then
-    return fmt("split: %d bands, each task those that start in its share of the %d rows (at most %d tasks%s)",
-      s.nb, s.rows, s.threads,
+    return fmt("split: %d bands, each task those that start in its share of the %d %s (at most %d tasks%s)",
+      s.nb, s.rows, s.unit == "pixels" and "pixels (its rows would split unevenly)" or "rows", s.threads,
       s.task_floats > 0 and fmt(", each with its own %s band buffer", M.mem(s.task_floats)) or "")
   end
   if s.why == "threads" then return "not split (built for one thread: make gen THREADS=n splits layers)" end

@@ -91,6 +91,7 @@ M.SCHEMA = {
     { "force_nr", "input", "a fused band's projection: the panel width of the layer's" },
     { "force_pair", "input", "a fused band's projection: pixel pairs as the layer's (true/false)" },
     { "band_rows", "input", "a fused band's projection: the band's rows" },
+    { "band_pixels", "input", "a projection layer split in bands of pixels (threads): the band's pixels" },
     { "band_lines", "input", "a fused band's projection: lines of the next band's input to prefetch" },
     { "topo", "topology", "{kind, G, cout_g, in_step, runs, srcs}: the connections' structure" },
     { "tile", "register_tile", "{kind, rows, vecs, nr, cout_g, cost, cands}: the register tile" },
@@ -232,7 +233,7 @@ M.SCHEMA = {
     { "std_macs", "layer", "a standard convolution's MACs with the same shapes" },
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
-    { "pw_bands", "layer", "with threads, a projection layer's row bands {B, bands, pw, pw_of} (plan_par.pw_rows)" },
+    { "pw_bands", "layer", "with threads, a projection layer's bands {B, bands, pw, pw_of, unit} (plan_par.pw_split)" },
     { "dw_bands", "layer", "with threads, a depthwise layer's row bands {B, bands, dw} (plan_fuse.dw_bands)" },
     { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
     { "packed_floats", "layer", "packed weight floats of all stages" },
@@ -436,10 +437,10 @@ local function builder(p, tg, L, threads)
   -- projection q over the n-row bands of a w-pixel-wide layer: the same
   -- panels and pixel pairs as q, so it reads q's packed weights (fused and
   -- banded layers); lines: the next band's input to prefetch, or nil
-  function b.band_pw(q, proj, n, w, src, lines)
+  function b.band_pw(q, proj, n, w, src, lines, pixels)
     local st = b.pw(proj, n * w, q.act, q.res, src, { "out" },
-      { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
-        band_lines = lines })
+      { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil,
+        band_rows = not pixels and n or nil, band_pixels = pixels and n or nil, band_lines = lines })
     assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
       "a band's projection packs differently")
     return st
@@ -490,17 +491,23 @@ function BUILD.dwdeconv(b, L)
     L.act, b.res, { "in" }, { "out" })
 end
 
--- With threads, a dense projection of two rows or more runs in row bands
--- (plan_par.pw_rows), one kernel per band height, packed like the whole.
+-- With threads, a dense projection of two pixels or more runs in bands of
+-- rows, or of pixels when its rows are too few to split evenly
+-- (plan_par.pw_split), one kernel per band height, packed like the whole.
 function BUILD.pwconv(b, L)
   local q = b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
-  if plan_par.worth(b.tg, b.p, b.threads) and L.H >= 2 and q.mode ~= "classes" and q.mode ~= "gather" then
-    local rows = plan_par.pw_rows(L.H, b.threads)
+  local rows
+  if plan_par.worth(b.tg, b.p, b.threads) and L.H * L.W >= 2 and q.mode ~= "classes" and q.mode ~= "gather" then
+    rows = plan_par.pw_split(L.H, L.W, b.threads, q.mr)
+    if rows.unit == "rows" and L.H < 2 then rows = nil end
+  end
+  if rows then
     rows.pw_of, rows.pw = {}, {}
     for _, band in ipairs(rows.bands) do
       local n = band.n
       if not rows.pw_of[n] then
-        rows.pw_of[n] = b.band_pw(q, L.pw, n, L.W, { "in" })
+        rows.pw_of[n] = rows.unit == "pixels" and b.band_pw(q, L.pw, n, 1, { "in" }, nil, true)
+          or b.band_pw(q, L.pw, n, L.W, { "in" })
         rows.pw[#rows.pw + 1] = n
       end
     end

@@ -363,4 +363,26 @@ function T.band_rows_balance_the_tasks()
   end
 end
 
+-- Threads: a projection with too few rows to split evenly runs in bands of
+-- pixels (plan_par.pw_split); one with enough rows keeps row bands.
+function T.few_rows_split_by_pixels()
+  local s = plan_par.pw_split(7, 7, 2, 14)
+  H.eq(s.unit, "pixels", "7x7 on 2 threads: rows would give one task 4 of 7")
+  H.eq(plan_par.busiest(49, s.B, 2), 25, "pixel bands give the busiest task 25 of 49 pixels")
+  H.ok(s.B >= 7 and s.B <= 14, "bands of at most the register tile's 14 pixels, at least half of that")
+  local t4 = plan_par.pw_split(18, 16, 4, 4)
+  H.eq(t4.unit, "pixels", "18 rows on 4 threads: rows give one task 5 of 18")
+  H.eq(t4.B, 18, "bands of 18 pixels: 4 a worker, 72 pixels each")
+  H.eq(plan_par.pw_split(14, 14, 2, 14).unit, "rows", "14 rows split evenly on 2 threads")
+  H.eq(plan_par.pw_split(56, 56, 4, 14).unit, "rows", "56 rows on 4 threads")
+  local mb = plan.net(shapes.load(assert(H.read("examples/mobilenet_v2.lua")), "mobilenet_v2.lua"),
+    "avx512", "auto", 2)
+  for _, p in ipairs(mb.layers) do
+    if p.L.op == "pwconv" and p.par.kind == "bands" then
+      H.eq(p.par.unit, p.L.H == 7 and "pixels" or "rows", p.L.name .. ": split by " .. p.par.unit)
+      H.eq(p.par.rows, p.L.H == 7 and 49 or p.L.H, p.L.name .. ": the units its tasks share")
+    end
+  end
+end
+
 return T

@@ -5870,10 +5870,10 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
-static void Pw_p1_P16_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 3x24, 3 pixels x 24 channels */
+static void Pw_p1_P18_3x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 16; p += 4) {
+    for (int p = 0; p < 18; p += 3) {
         {
             const float *restrict vw = w;
             const int ib = 24 * p;
@@ -5887,9 +5887,6 @@ static void Pw_p1_P16_4x24(const float *restrict in, float *restrict out, const 
             __m256 vacc2x0 = _mm256_loadu_ps(vw);
             __m256 vacc2x1 = _mm256_loadu_ps(vw + 8);
             __m256 vacc2x2 = _mm256_loadu_ps(vw + 16);
-            __m256 vacc3x0 = _mm256_loadu_ps(vw);
-            __m256 vacc3x1 = _mm256_loadu_ps(vw + 8);
-            __m256 vacc3x2 = _mm256_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m256 vk0 = _mm256_loadu_ps(vw + 24 * s + 24);
                 const __m256 vk1 = _mm256_loadu_ps(vw + 24 * s + 32);
@@ -5911,12 +5908,6 @@ static void Pw_p1_P16_4x24(const float *restrict in, float *restrict out, const 
                     vacc2x0 = _mm256_fmadd_ps(vi, vk0, vacc2x0);
                     vacc2x1 = _mm256_fmadd_ps(vi, vk1, vacc2x1);
                     vacc2x2 = _mm256_fmadd_ps(vi, vk2, vacc2x2);
-                }
-                {
-                    const __m256 vi = _mm256_set1_ps(in[ib + 72 + s]);
-                    vacc3x0 = _mm256_fmadd_ps(vi, vk0, vacc3x0);
-                    vacc3x1 = _mm256_fmadd_ps(vi, vk1, vacc3x1);
-                    vacc3x2 = _mm256_fmadd_ps(vi, vk2, vacc3x2);
                 }
             }
             {
@@ -5973,24 +5964,6 @@ static void Pw_p1_P16_4x24(const float *restrict in, float *restrict out, const 
                 vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
                 _mm256_storeu_ps(out + ob + 64, vo);
             }
-            {
-                __m256 vo = vacc3x0;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 72));
-                vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
-                _mm256_storeu_ps(out + ob + 72, vo);
-            }
-            {
-                __m256 vo = vacc3x1;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 80));
-                vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
-                _mm256_storeu_ps(out + ob + 80, vo);
-            }
-            {
-                __m256 vo = vacc3x2;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 88));
-                vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
-                _mm256_storeu_ps(out + ob + 88, vo);
-            }
         }
     }
 }
@@ -6010,19 +5983,19 @@ void threads_p1_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p1: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p1: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p1(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p1_P16_4x24(in + y * IN_ROW, out + y * OUT_ROW, packed, in + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p1_P18_3x24(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, in + y * OUT_PIXEL);
         }
     }
 }
@@ -6030,7 +6003,7 @@ static void Bands_p1(const float *restrict in, float *restrict out, const float 
 /* layer.c.in: layer p1: runs its stage */
 void threads_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p1(in, out, packed, 0, 18);
+    Bands_p1(in, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -6043,10 +6016,10 @@ struct Par_p1 {
     int ntasks;
 };
 
-/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p1(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p1 *a = (const struct Par_p1 *)ctx;
     Bands_p1(a->in, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }
@@ -6093,10 +6066,10 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
-static void Pw_p2_P16_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 3x24, 3 pixels x 24 channels */
+static void Pw_p2_P18_3x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 16; p += 4) {
+    for (int p = 0; p < 18; p += 3) {
         {
             const float *restrict vw = w;
             const int ib = 24 * p;
@@ -6110,9 +6083,6 @@ static void Pw_p2_P16_4x24(const float *restrict in, float *restrict out, const 
             __m256 vacc2x0 = _mm256_loadu_ps(vw);
             __m256 vacc2x1 = _mm256_loadu_ps(vw + 8);
             __m256 vacc2x2 = _mm256_loadu_ps(vw + 16);
-            __m256 vacc3x0 = _mm256_loadu_ps(vw);
-            __m256 vacc3x1 = _mm256_loadu_ps(vw + 8);
-            __m256 vacc3x2 = _mm256_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m256 vk0 = _mm256_loadu_ps(vw + 24 * s + 24);
                 const __m256 vk1 = _mm256_loadu_ps(vw + 24 * s + 32);
@@ -6134,12 +6104,6 @@ static void Pw_p2_P16_4x24(const float *restrict in, float *restrict out, const 
                     vacc2x0 = _mm256_fmadd_ps(vi, vk0, vacc2x0);
                     vacc2x1 = _mm256_fmadd_ps(vi, vk1, vacc2x1);
                     vacc2x2 = _mm256_fmadd_ps(vi, vk2, vacc2x2);
-                }
-                {
-                    const __m256 vi = _mm256_set1_ps(in[ib + 72 + s]);
-                    vacc3x0 = _mm256_fmadd_ps(vi, vk0, vacc3x0);
-                    vacc3x1 = _mm256_fmadd_ps(vi, vk1, vacc3x1);
-                    vacc3x2 = _mm256_fmadd_ps(vi, vk2, vacc3x2);
                 }
             }
             {
@@ -6187,21 +6151,6 @@ static void Pw_p2_P16_4x24(const float *restrict in, float *restrict out, const 
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 64));
                 _mm256_storeu_ps(out + ob + 64, vo);
             }
-            {
-                __m256 vo = vacc3x0;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 72));
-                _mm256_storeu_ps(out + ob + 72, vo);
-            }
-            {
-                __m256 vo = vacc3x1;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 80));
-                _mm256_storeu_ps(out + ob + 80, vo);
-            }
-            {
-                __m256 vo = vacc3x2;
-                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 88));
-                _mm256_storeu_ps(out + ob + 88, vo);
-            }
         }
     }
 }
@@ -6221,19 +6170,19 @@ void threads_p2_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p2: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p2: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p2_P16_4x24(in + y * IN_ROW, out + y * OUT_ROW, packed, skip + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p2_P18_3x24(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, skip + y * OUT_PIXEL);
         }
     }
 }
@@ -6241,7 +6190,7 @@ static void Bands_p2(const float *restrict in, const float *restrict skip, float
 /* layer.c.in: layer p2: runs its stage */
 void threads_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p2(in, skip, out, packed, 0, 18);
+    Bands_p2(in, skip, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -6255,10 +6204,10 @@ struct Par_p2 {
     int ntasks;
 };
 
-/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p2(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p2 *a = (const struct Par_p2 *)ctx;
     Bands_p2(a->in, a->skip, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }

@@ -7601,8 +7601,8 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 9x24, 9 pixels x 24 channels */
-static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 14x24, 14 pixels x 24 channels */
+static void Pw_p1_P18_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     {
         const int p = 0;
@@ -7628,6 +7628,16 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
             __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc8x0 = _mm512_loadu_ps(vw);
             __m512 vacc8x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc9x0 = _mm512_loadu_ps(vw);
+            __m512 vacc9x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc10x0 = _mm512_loadu_ps(vw);
+            __m512 vacc10x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc11x0 = _mm512_loadu_ps(vw);
+            __m512 vacc11x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc12x0 = _mm512_loadu_ps(vw);
+            __m512 vacc12x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc13x0 = _mm512_loadu_ps(vw);
+            __m512 vacc13x1 = _mm512_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m512 vk0 = _mm512_loadu_ps(vw + 32 * s + 32);
                 const __m512 vk1 = _mm512_loadu_ps(vw + 32 * s + 48);
@@ -7675,6 +7685,31 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
                     const __m512 vi = _mm512_set1_ps(in[ib + 192 + s]);
                     vacc8x0 = _mm512_fmadd_ps(vi, vk0, vacc8x0);
                     vacc8x1 = _mm512_fmadd_ps(vi, vk1, vacc8x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 216 + s]);
+                    vacc9x0 = _mm512_fmadd_ps(vi, vk0, vacc9x0);
+                    vacc9x1 = _mm512_fmadd_ps(vi, vk1, vacc9x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 240 + s]);
+                    vacc10x0 = _mm512_fmadd_ps(vi, vk0, vacc10x0);
+                    vacc10x1 = _mm512_fmadd_ps(vi, vk1, vacc10x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 264 + s]);
+                    vacc11x0 = _mm512_fmadd_ps(vi, vk0, vacc11x0);
+                    vacc11x1 = _mm512_fmadd_ps(vi, vk1, vacc11x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 288 + s]);
+                    vacc12x0 = _mm512_fmadd_ps(vi, vk0, vacc12x0);
+                    vacc12x1 = _mm512_fmadd_ps(vi, vk1, vacc12x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 312 + s]);
+                    vacc13x0 = _mm512_fmadd_ps(vi, vk0, vacc13x0);
+                    vacc13x1 = _mm512_fmadd_ps(vi, vk1, vacc13x1);
                 }
             }
             {
@@ -7785,13 +7820,73 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
                 vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                 _mm512_mask_storeu_ps(out + ob + 208, (__mmask16)0x00FF, vo);
             }
+            {
+                __m512 vo = vacc9x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 216));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_storeu_ps(out + ob + 216, vo);
+            }
+            {
+                __m512 vo = vacc9x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 232));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_mask_storeu_ps(out + ob + 232, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc10x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 240));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_storeu_ps(out + ob + 240, vo);
+            }
+            {
+                __m512 vo = vacc10x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 256));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_mask_storeu_ps(out + ob + 256, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc11x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 264));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_storeu_ps(out + ob + 264, vo);
+            }
+            {
+                __m512 vo = vacc11x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 280));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_mask_storeu_ps(out + ob + 280, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc12x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 288));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_storeu_ps(out + ob + 288, vo);
+            }
+            {
+                __m512 vo = vacc12x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 304));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_mask_storeu_ps(out + ob + 304, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc13x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 312));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_storeu_ps(out + ob + 312, vo);
+            }
+            {
+                __m512 vo = vacc13x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 328));
+                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
+                _mm512_mask_storeu_ps(out + ob + 328, (__mmask16)0x00FF, vo);
+            }
         }
     }
-    {   /* 7-pixel tail */
+    {   /* 4-pixel tail */
         {
             const float *restrict vw = w;
-            const int ib = 216;
-            const int ob = 216;
+            const int ib = 336;
+            const int ob = 336;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
             __m512 vacc0x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc1x0 = _mm512_loadu_ps(vw);
@@ -7800,12 +7895,6 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
             __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc3x0 = _mm512_loadu_ps(vw);
             __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc4x0 = _mm512_loadu_ps(vw);
-            __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc5x0 = _mm512_loadu_ps(vw);
-            __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc6x0 = _mm512_loadu_ps(vw);
-            __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m512 vk0 = _mm512_loadu_ps(vw + 32 * s + 32);
                 const __m512 vk1 = _mm512_loadu_ps(vw + 32 * s + 48);
@@ -7828,21 +7917,6 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
                     const __m512 vi = _mm512_set1_ps(in[ib + 72 + s]);
                     vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                     vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 96 + s]);
-                    vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                    vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 120 + s]);
-                    vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                    vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 144 + s]);
-                    vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                    vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                 }
             }
             {
@@ -7893,42 +7967,6 @@ static void Pw_p1_P16_9x24(const float *restrict in, float *restrict out, const 
                 vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                 _mm512_mask_storeu_ps(out + ob + 88, (__mmask16)0x00FF, vo);
             }
-            {
-                __m512 vo = vacc4x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 96));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_storeu_ps(out + ob + 96, vo);
-            }
-            {
-                __m512 vo = vacc4x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 112));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_mask_storeu_ps(out + ob + 112, (__mmask16)0x00FF, vo);
-            }
-            {
-                __m512 vo = vacc5x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 120));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_storeu_ps(out + ob + 120, vo);
-            }
-            {
-                __m512 vo = vacc5x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 136));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_mask_storeu_ps(out + ob + 136, (__mmask16)0x00FF, vo);
-            }
-            {
-                __m512 vo = vacc6x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 144));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_storeu_ps(out + ob + 144, vo);
-            }
-            {
-                __m512 vo = vacc6x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 160));
-                vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_mask_storeu_ps(out + ob + 160, (__mmask16)0x00FF, vo);
-            }
         }
     }
 }
@@ -7950,19 +7988,19 @@ void threads_p1_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p1: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p1: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p1(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p1_P16_9x24(in + y * IN_ROW, out + y * OUT_ROW, packed, in + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p1_P18_14x24(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, in + y * OUT_PIXEL);
         }
     }
 }
@@ -7970,7 +8008,7 @@ static void Bands_p1(const float *restrict in, float *restrict out, const float 
 /* layer.c.in: layer p1: runs its stage */
 void threads_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p1(in, out, packed, 0, 18);
+    Bands_p1(in, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -7983,10 +8021,10 @@ struct Par_p1 {
     int ntasks;
 };
 
-/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p1(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p1 *a = (const struct Par_p1 *)ctx;
     Bands_p1(a->in, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }
@@ -8034,8 +8072,8 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 9x24, 9 pixels x 24 channels */
-static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 14x24, 14 pixels x 24 channels */
+static void Pw_p2_P18_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     {
         const int p = 0;
@@ -8061,6 +8099,16 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
             __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc8x0 = _mm512_loadu_ps(vw);
             __m512 vacc8x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc9x0 = _mm512_loadu_ps(vw);
+            __m512 vacc9x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc10x0 = _mm512_loadu_ps(vw);
+            __m512 vacc10x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc11x0 = _mm512_loadu_ps(vw);
+            __m512 vacc11x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc12x0 = _mm512_loadu_ps(vw);
+            __m512 vacc12x1 = _mm512_loadu_ps(vw + 16);
+            __m512 vacc13x0 = _mm512_loadu_ps(vw);
+            __m512 vacc13x1 = _mm512_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m512 vk0 = _mm512_loadu_ps(vw + 32 * s + 32);
                 const __m512 vk1 = _mm512_loadu_ps(vw + 32 * s + 48);
@@ -8108,6 +8156,31 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
                     const __m512 vi = _mm512_set1_ps(in[ib + 192 + s]);
                     vacc8x0 = _mm512_fmadd_ps(vi, vk0, vacc8x0);
                     vacc8x1 = _mm512_fmadd_ps(vi, vk1, vacc8x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 216 + s]);
+                    vacc9x0 = _mm512_fmadd_ps(vi, vk0, vacc9x0);
+                    vacc9x1 = _mm512_fmadd_ps(vi, vk1, vacc9x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 240 + s]);
+                    vacc10x0 = _mm512_fmadd_ps(vi, vk0, vacc10x0);
+                    vacc10x1 = _mm512_fmadd_ps(vi, vk1, vacc10x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 264 + s]);
+                    vacc11x0 = _mm512_fmadd_ps(vi, vk0, vacc11x0);
+                    vacc11x1 = _mm512_fmadd_ps(vi, vk1, vacc11x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 288 + s]);
+                    vacc12x0 = _mm512_fmadd_ps(vi, vk0, vacc12x0);
+                    vacc12x1 = _mm512_fmadd_ps(vi, vk1, vacc12x1);
+                }
+                {
+                    const __m512 vi = _mm512_set1_ps(in[ib + 312 + s]);
+                    vacc13x0 = _mm512_fmadd_ps(vi, vk0, vacc13x0);
+                    vacc13x1 = _mm512_fmadd_ps(vi, vk1, vacc13x1);
                 }
             }
             {
@@ -8200,13 +8273,63 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 208));
                 _mm512_mask_storeu_ps(out + ob + 208, (__mmask16)0x00FF, vo);
             }
+            {
+                __m512 vo = vacc9x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 216));
+                _mm512_storeu_ps(out + ob + 216, vo);
+            }
+            {
+                __m512 vo = vacc9x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 232));
+                _mm512_mask_storeu_ps(out + ob + 232, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc10x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 240));
+                _mm512_storeu_ps(out + ob + 240, vo);
+            }
+            {
+                __m512 vo = vacc10x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 256));
+                _mm512_mask_storeu_ps(out + ob + 256, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc11x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 264));
+                _mm512_storeu_ps(out + ob + 264, vo);
+            }
+            {
+                __m512 vo = vacc11x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 280));
+                _mm512_mask_storeu_ps(out + ob + 280, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc12x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 288));
+                _mm512_storeu_ps(out + ob + 288, vo);
+            }
+            {
+                __m512 vo = vacc12x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 304));
+                _mm512_mask_storeu_ps(out + ob + 304, (__mmask16)0x00FF, vo);
+            }
+            {
+                __m512 vo = vacc13x0;
+                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 312));
+                _mm512_storeu_ps(out + ob + 312, vo);
+            }
+            {
+                __m512 vo = vacc13x1;
+                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 328));
+                _mm512_mask_storeu_ps(out + ob + 328, (__mmask16)0x00FF, vo);
+            }
         }
     }
-    {   /* 7-pixel tail */
+    {   /* 4-pixel tail */
         {
             const float *restrict vw = w;
-            const int ib = 216;
-            const int ob = 216;
+            const int ib = 336;
+            const int ob = 336;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
             __m512 vacc0x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc1x0 = _mm512_loadu_ps(vw);
@@ -8215,12 +8338,6 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
             __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc3x0 = _mm512_loadu_ps(vw);
             __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc4x0 = _mm512_loadu_ps(vw);
-            __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc5x0 = _mm512_loadu_ps(vw);
-            __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-            __m512 vacc6x0 = _mm512_loadu_ps(vw);
-            __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
             for (int s = 0; s < 24; ++s) {
                 const __m512 vk0 = _mm512_loadu_ps(vw + 32 * s + 32);
                 const __m512 vk1 = _mm512_loadu_ps(vw + 32 * s + 48);
@@ -8243,21 +8360,6 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
                     const __m512 vi = _mm512_set1_ps(in[ib + 72 + s]);
                     vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                     vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 96 + s]);
-                    vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                    vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 120 + s]);
-                    vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                    vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                }
-                {
-                    const __m512 vi = _mm512_set1_ps(in[ib + 144 + s]);
-                    vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                    vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                 }
             }
             {
@@ -8300,36 +8402,6 @@ static void Pw_p2_P16_9x24(const float *restrict in, float *restrict out, const 
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 88));
                 _mm512_mask_storeu_ps(out + ob + 88, (__mmask16)0x00FF, vo);
             }
-            {
-                __m512 vo = vacc4x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 96));
-                _mm512_storeu_ps(out + ob + 96, vo);
-            }
-            {
-                __m512 vo = vacc4x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 112));
-                _mm512_mask_storeu_ps(out + ob + 112, (__mmask16)0x00FF, vo);
-            }
-            {
-                __m512 vo = vacc5x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 120));
-                _mm512_storeu_ps(out + ob + 120, vo);
-            }
-            {
-                __m512 vo = vacc5x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 136));
-                _mm512_mask_storeu_ps(out + ob + 136, (__mmask16)0x00FF, vo);
-            }
-            {
-                __m512 vo = vacc6x0;
-                vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 144));
-                _mm512_storeu_ps(out + ob + 144, vo);
-            }
-            {
-                __m512 vo = vacc6x1;
-                vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x00FF, res + ob + 160));
-                _mm512_mask_storeu_ps(out + ob + 160, (__mmask16)0x00FF, vo);
-            }
         }
     }
 }
@@ -8351,19 +8423,19 @@ void threads_p2_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p2: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p2: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p2_P16_9x24(in + y * IN_ROW, out + y * OUT_ROW, packed, skip + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p2_P18_14x24(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, skip + y * OUT_PIXEL);
         }
     }
 }
@@ -8371,7 +8443,7 @@ static void Bands_p2(const float *restrict in, const float *restrict skip, float
 /* layer.c.in: layer p2: runs its stage */
 void threads_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p2(in, skip, out, packed, 0, 18);
+    Bands_p2(in, skip, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -8385,10 +8457,10 @@ struct Par_p2 {
     int ntasks;
 };
 
-/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p2(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p2 *a = (const struct Par_p2 *)ctx;
     Bands_p2(a->in, a->skip, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }

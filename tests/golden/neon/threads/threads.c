@@ -10189,10 +10189,10 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
-static void Pw_p1_P16_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 6x8, 6 pixels x 8 channels */
+static void Pw_p1_P18_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 12; p += 6) {
+    for (int p = 0; p < 18; p += 6) {
         for (int n = 0; n < 3; ++n) {
             const float *restrict vw = w + 200 * n;
             const int ib = 24 * p;
@@ -10317,93 +10317,6 @@ static void Pw_p1_P16_6x8(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    {   /* 4-pixel tail */
-        for (int n = 0; n < 3; ++n) {
-            const float *restrict vw = w + 200 * n;
-            const int ib = 288;
-            const int ob = 288 + 8 * n;
-            float32x4_t vacc0x0 = vld1q_f32(vw);
-            float32x4_t vacc0x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc1x0 = vld1q_f32(vw);
-            float32x4_t vacc1x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc2x0 = vld1q_f32(vw);
-            float32x4_t vacc2x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc3x0 = vld1q_f32(vw);
-            float32x4_t vacc3x1 = vld1q_f32(vw + 4);
-            for (int s = 0; s < 24; ++s) {
-                const float32x4_t vk0 = vld1q_f32(vw + 8 * s + 8);
-                const float32x4_t vk1 = vld1q_f32(vw + 8 * s + 12);
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + s]);
-                    vacc0x0 = vfmaq_f32(vacc0x0, vi, vk0);
-                    vacc0x1 = vfmaq_f32(vacc0x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 24 + s]);
-                    vacc1x0 = vfmaq_f32(vacc1x0, vi, vk0);
-                    vacc1x1 = vfmaq_f32(vacc1x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 48 + s]);
-                    vacc2x0 = vfmaq_f32(vacc2x0, vi, vk0);
-                    vacc2x1 = vfmaq_f32(vacc2x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 72 + s]);
-                    vacc3x0 = vfmaq_f32(vacc3x0, vi, vk0);
-                    vacc3x1 = vfmaq_f32(vacc3x1, vi, vk1);
-                }
-            }
-            {
-                float32x4_t vo = vacc0x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob, vo);
-            }
-            {
-                float32x4_t vo = vacc0x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 4));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 4, vo);
-            }
-            {
-                float32x4_t vo = vacc1x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 24));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 24, vo);
-            }
-            {
-                float32x4_t vo = vacc1x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 28));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 28, vo);
-            }
-            {
-                float32x4_t vo = vacc2x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 48));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 48, vo);
-            }
-            {
-                float32x4_t vo = vacc2x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 52));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 52, vo);
-            }
-            {
-                float32x4_t vo = vacc3x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 72));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 72, vo);
-            }
-            {
-                float32x4_t vo = vacc3x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 76));
-                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
-                vst1q_f32(out + ob + 76, vo);
-            }
-        }
-    }
 }
 
 /* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
@@ -10421,19 +10334,19 @@ void threads_p1_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p1: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p1: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p1(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p1_P16_6x8(in + y * IN_ROW, out + y * OUT_ROW, packed, in + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p1_P18_6x8(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, in + y * OUT_PIXEL);
         }
     }
 }
@@ -10441,7 +10354,7 @@ static void Bands_p1(const float *restrict in, float *restrict out, const float 
 /* layer.c.in: layer p1: runs its stage */
 void threads_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p1(in, out, packed, 0, 18);
+    Bands_p1(in, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -10454,10 +10367,10 @@ struct Par_p1 {
     int ntasks;
 };
 
-/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p1(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p1 *a = (const struct Par_p1 *)ctx;
     Bands_p1(a->in, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }
@@ -10504,10 +10417,10 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
-static void Pw_p2_P16_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 6x8, 6 pixels x 8 channels */
+static void Pw_p2_P18_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 12; p += 6) {
+    for (int p = 0; p < 18; p += 6) {
         for (int n = 0; n < 3; ++n) {
             const float *restrict vw = w + 200 * n;
             const int ib = 24 * p;
@@ -10620,85 +10533,6 @@ static void Pw_p2_P16_6x8(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    {   /* 4-pixel tail */
-        for (int n = 0; n < 3; ++n) {
-            const float *restrict vw = w + 200 * n;
-            const int ib = 288;
-            const int ob = 288 + 8 * n;
-            float32x4_t vacc0x0 = vld1q_f32(vw);
-            float32x4_t vacc0x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc1x0 = vld1q_f32(vw);
-            float32x4_t vacc1x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc2x0 = vld1q_f32(vw);
-            float32x4_t vacc2x1 = vld1q_f32(vw + 4);
-            float32x4_t vacc3x0 = vld1q_f32(vw);
-            float32x4_t vacc3x1 = vld1q_f32(vw + 4);
-            for (int s = 0; s < 24; ++s) {
-                const float32x4_t vk0 = vld1q_f32(vw + 8 * s + 8);
-                const float32x4_t vk1 = vld1q_f32(vw + 8 * s + 12);
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + s]);
-                    vacc0x0 = vfmaq_f32(vacc0x0, vi, vk0);
-                    vacc0x1 = vfmaq_f32(vacc0x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 24 + s]);
-                    vacc1x0 = vfmaq_f32(vacc1x0, vi, vk0);
-                    vacc1x1 = vfmaq_f32(vacc1x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 48 + s]);
-                    vacc2x0 = vfmaq_f32(vacc2x0, vi, vk0);
-                    vacc2x1 = vfmaq_f32(vacc2x1, vi, vk1);
-                }
-                {
-                    const float32x4_t vi = vdupq_n_f32(in[ib + 72 + s]);
-                    vacc3x0 = vfmaq_f32(vacc3x0, vi, vk0);
-                    vacc3x1 = vfmaq_f32(vacc3x1, vi, vk1);
-                }
-            }
-            {
-                float32x4_t vo = vacc0x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob));
-                vst1q_f32(out + ob, vo);
-            }
-            {
-                float32x4_t vo = vacc0x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 4));
-                vst1q_f32(out + ob + 4, vo);
-            }
-            {
-                float32x4_t vo = vacc1x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 24));
-                vst1q_f32(out + ob + 24, vo);
-            }
-            {
-                float32x4_t vo = vacc1x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 28));
-                vst1q_f32(out + ob + 28, vo);
-            }
-            {
-                float32x4_t vo = vacc2x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 48));
-                vst1q_f32(out + ob + 48, vo);
-            }
-            {
-                float32x4_t vo = vacc2x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 52));
-                vst1q_f32(out + ob + 52, vo);
-            }
-            {
-                float32x4_t vo = vacc3x0;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 72));
-                vst1q_f32(out + ob + 72, vo);
-            }
-            {
-                float32x4_t vo = vacc3x1;
-                vo = vaddq_f32(vo, vld1q_f32(res + ob + 76));
-                vst1q_f32(out + ob + 76, vo);
-            }
-        }
-    }
 }
 
 /* layer.c.in: layer p2: the weights of its stage in the order the kernels read them (once, at load time) */
@@ -10716,19 +10550,19 @@ void threads_p2_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p2: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p2: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p2_P16_6x8(in + y * IN_ROW, out + y * OUT_ROW, packed, skip + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p2_P18_6x8(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, skip + y * OUT_PIXEL);
         }
     }
 }
@@ -10736,7 +10570,7 @@ static void Bands_p2(const float *restrict in, const float *restrict skip, float
 /* layer.c.in: layer p2: runs its stage */
 void threads_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p2(in, skip, out, packed, 0, 18);
+    Bands_p2(in, skip, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -10750,10 +10584,10 @@ struct Par_p2 {
     int ntasks;
 };
 
-/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p2(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p2 *a = (const struct Par_p2 *)ctx;
     Bands_p2(a->in, a->skip, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }

@@ -8063,8 +8063,8 @@ static void Run_mp(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* scalar/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
-static void Pw_p1_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer p1, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_p1_P18_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -8212,6 +8212,86 @@ static void Pw_p1_P16_4x4(const float *restrict in, float *restrict out, const f
             }
         }
     }
+    {   /* 2-pixel tail */
+        for (int n = 0; n < 6; ++n) {
+            const float *restrict vw = w + 100 * n;
+            const int ib = 384;
+            const int ob = 4 * n + 384;
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            for (int s = 0; s < 24; ++s) {
+                const float *restrict vk = vw + 4 * s + 4;
+                const float vi0 = in[ib + s];
+                const float vi1 = in[ib + s + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+            }
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                v = v < 0.0f ? 0.0f : v;
+                out[ob + 27] = v;
+            }
+        }
+    }
 }
 
 /* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
@@ -8229,19 +8309,19 @@ void threads_p1_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p1: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p1: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p1(const float *restrict in, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p1_P16_4x4(in + y * IN_ROW, out + y * OUT_ROW, packed, in + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p1_P18_4x4(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, in + y * OUT_PIXEL);
         }
     }
 }
@@ -8249,7 +8329,7 @@ static void Bands_p1(const float *restrict in, float *restrict out, const float 
 /* layer.c.in: layer p1: runs its stage */
 void threads_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p1(in, out, packed, 0, 18);
+    Bands_p1(in, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -8262,10 +8342,10 @@ struct Par_p1 {
     int ntasks;
 };
 
-/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p1: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p1(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p1 *a = (const struct Par_p1 *)ctx;
     Bands_p1(a->in, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }
@@ -8309,8 +8389,8 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-/* scalar/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 16 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
-static void Pw_p2_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer p2, stage 1 (projection 24 -> 24, 18 pixels), band of 18 pixels: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_p2_P18_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -8442,6 +8522,78 @@ static void Pw_p2_P16_4x4(const float *restrict in, float *restrict out, const f
             }
         }
     }
+    {   /* 2-pixel tail */
+        for (int n = 0; n < 6; ++n) {
+            const float *restrict vw = w + 100 * n;
+            const int ib = 384;
+            const int ob = 4 * n + 384;
+            float vacc0x0 = vw[0];
+            float vacc0x1 = vw[1];
+            float vacc0x2 = vw[2];
+            float vacc0x3 = vw[3];
+            float vacc1x0 = vw[0];
+            float vacc1x1 = vw[1];
+            float vacc1x2 = vw[2];
+            float vacc1x3 = vw[3];
+            for (int s = 0; s < 24; ++s) {
+                const float *restrict vk = vw + 4 * s + 4;
+                const float vi0 = in[ib + s];
+                const float vi1 = in[ib + s + 24];
+                const float vk0 = vk[0];
+                vacc0x0 = SG_MADD(vacc0x0, vi0, vk0);
+                vacc1x0 = SG_MADD(vacc1x0, vi1, vk0);
+                const float vk1 = vk[1];
+                vacc0x1 = SG_MADD(vacc0x1, vi0, vk1);
+                vacc1x1 = SG_MADD(vacc1x1, vi1, vk1);
+                const float vk2 = vk[2];
+                vacc0x2 = SG_MADD(vacc0x2, vi0, vk2);
+                vacc1x2 = SG_MADD(vacc1x2, vi1, vk2);
+                const float vk3 = vk[3];
+                vacc0x3 = SG_MADD(vacc0x3, vi0, vk3);
+                vacc1x3 = SG_MADD(vacc1x3, vi1, vk3);
+            }
+            {
+                float v = vacc0x0;
+                v += res[ob];
+                out[ob] = v;
+            }
+            {
+                float v = vacc0x1;
+                v += res[ob + 1];
+                out[ob + 1] = v;
+            }
+            {
+                float v = vacc0x2;
+                v += res[ob + 2];
+                out[ob + 2] = v;
+            }
+            {
+                float v = vacc0x3;
+                v += res[ob + 3];
+                out[ob + 3] = v;
+            }
+            {
+                float v = vacc1x0;
+                v += res[ob + 24];
+                out[ob + 24] = v;
+            }
+            {
+                float v = vacc1x1;
+                v += res[ob + 25];
+                out[ob + 25] = v;
+            }
+            {
+                float v = vacc1x2;
+                v += res[ob + 26];
+                out[ob + 26] = v;
+            }
+            {
+                float v = vacc1x3;
+                v += res[ob + 27];
+                out[ob + 27] = v;
+            }
+        }
+    }
 }
 
 /* layer.c.in: layer p2: the weights of its stage in the order the kernels read them (once, at load time) */
@@ -8459,19 +8611,19 @@ void threads_p2_pack(const sg_weights *w, float *packed)
     }
 }
 
-/* layer.c.in: layer p2: its bands (18) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
+/* layer.c.in: layer p2: its bands (16) that start in output rows y0 .. y1 - 1, in order: a task's share (a band's outputs come from the same instructions whichever task runs it) */
 static void Bands_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, const int y0, const int y1)
 {
     enum {
-        IN_ROW = 384,    /* floats of an input row */
-        OUT_ROW = 384,   /* floats of an output row */
+        IN_PIXEL = 24,    /* floats of an input pixel */
+        OUT_PIXEL = 24,   /* floats of an output pixel */
     };
-    {   /* bands of 1 rows from row 0 */
-        const int k0 = y0 > 0 ? y0 : 0;
-        const int k1 = y1 > 0 ? y1 : 0;
-        for (int k = k0; k < (k1 < 18 ? k1 : 18); ++k) {
-            const int y = k;
-            Pw_p2_P16_4x4(in + y * IN_ROW, out + y * OUT_ROW, packed, skip + y * OUT_ROW);
+    {   /* bands of 18 rows from row 0 */
+        const int k0 = y0 > 0 ? (y0 + 17) / 18 : 0;
+        const int k1 = y1 > 0 ? (y1 + 17) / 18 : 0;
+        for (int k = k0; k < (k1 < 16 ? k1 : 16); ++k) {
+            const int y = 18 * k;
+            Pw_p2_P18_4x4(in + y * IN_PIXEL, out + y * OUT_PIXEL, packed, skip + y * OUT_PIXEL);
         }
     }
 }
@@ -8479,7 +8631,7 @@ static void Bands_p2(const float *restrict in, const float *restrict skip, float
 /* layer.c.in: layer p2: runs its stage */
 void threads_p2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Bands_p2(in, skip, out, packed, 0, 18);
+    Bands_p2(in, skip, out, packed, 0, 288);
     (void)scratch;
 }
 
@@ -8493,10 +8645,10 @@ struct Par_p2 {
     int ntasks;
 };
 
-/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 18 output rows */
+/* layer.c.in: layer p2: task t of ntasks: the bands that start in its share of the 288 output rows */
 static void Task_p2(void *ctx, int t)
 {
-    enum { ROWS = 18 };
+    enum { ROWS = 288 };
     const struct Par_p2 *a = (const struct Par_p2 *)ctx;
     Bands_p2(a->in, a->skip, a->out, a->packed, ROWS * t / a->ntasks, ROWS * (t + 1) / a->ntasks);
 }
