@@ -360,6 +360,22 @@ local function pw_band(L, p, const)
   end
 end
 
+-- The call that runs block b of a split fc (plan.fc_blocks): its own
+-- stage, writing from its first output channel.
+local function fc_block(L, p, const)
+  return function(b)
+    local i = b.stage
+    local st = p.stages[i]
+    local args = { "in", "out" }
+    if st.o_first > 0 then
+      args[2] = "out + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i))
+    end
+    args[3] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff, explain.offset("w", i)))
+      or "packed"
+    return { kernel(L, #p.stages, i, st) .. "(" .. table.concat(args, ", ") .. ");" }
+  end
+end
+
 -- The call that runs band b of a depthwise layer split in row bands
 -- (plan.dw_bands) from row y: its variant writes from the band's first row.
 local function dw_band(L, p, const)
@@ -407,7 +423,8 @@ local function band_runner(L, p, const)
     if st.wfloats == 0 then return { "(void)packed;", call } end
     return { call }
   end
-  local call = p.fused and fused_band(L, p, const) or p.dw_bands and dw_band(L, p, const) or pw_band(L, p, const)
+  local call = p.fused and fused_band(L, p, const) or p.dw_bands and dw_band(L, p, const) or
+    p.fc_blocks and fc_block(L, p, const) or pw_band(L, p, const)
   local lines = {}
   local function add(x) lines[#lines + 1] = x end
   for _, b in ipairs(p.par.bands) do
@@ -507,7 +524,11 @@ local function layer_code(net, p, threads)
     elseif p.fused and i == 1 then
       calls = fused_calls(L, p, const)
     elseif not p.fused then
-      local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const) }
+      local dst = buffer(st.dst, i, const)
+      if (st.o_first or 0) > 0 then
+        dst = dst .. " + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i))
+      end
+      local args = { buffer(st.src, i - 1, const), dst }
       if st.wfloats > 0 then
         args[#args + 1] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
           explain.offset("w", i))) or "packed"
@@ -530,7 +551,9 @@ local function layer_code(net, p, threads)
   lv.args, lv.threads = args_of(L), threads
   if split then
     local bconsts, bconst = constants()
-    lv.par = { nb = p.par.nb, rows = p.par.rows, task_floats = p.par.task_floats, runner = band_runner(L, p, bconst),
+    lv.par = { nb = p.par.nb, rows = p.par.rows, task_floats = p.par.task_floats,
+               unit = ({ pixels = "pixels", channels = "blocks of output channels" })[p.par.unit]
+                 or "output rows", runner = band_runner(L, p, bconst),
                consts = bconsts, bands = bands_signature(L, p),
                task_call = bands_call(L, p, "ROWS * t / a->ntasks", "ROWS * (t + 1) / a->ntasks", "a->") }
   end

@@ -530,6 +530,7 @@ function M.offset(what, stage)
   if what == "layer_scratch" then return fmt("the scratch of %s", stage) end
   if what == "out" then return fmt("stage %d's output in scratch", stage) end
   if what == "w" then return fmt("stage %d's packed weights", stage) end
+  if what == "o_first" then return fmt("stage %d's first output channel", stage) end
   if what == "stage" then return fmt("stage %d's zero-padded input copy in scratch", stage) end
   return ({ in_row = "floats of an input row", in_h = "input rows", out_row = "floats of an output row",
             in_pixel = "floats of an input pixel", out_pixel = "floats of an output pixel" })[what]
@@ -555,6 +556,10 @@ function M.par(p)
   local s = p.par
   if s.kind == "bands" and s.direct then
     return fmt("split: each task computes its share of the %d output rows (at most %d tasks)", s.rows, s.threads)
+  end
+  if s.kind == "bands" and s.unit == "channels" then
+    return fmt("split: %d blocks of output channels, each its own stage reading only its rows of the weights; " ..
+      "each task the blocks in its share (at most %d tasks)", s.nb, s.threads)
   end
   if s.kind == "bands" then
     return fmt("split: %d bands, each task those that start in its share of the %d %s (at most %d tasks%s)",

@@ -93,6 +93,7 @@ M.SCHEMA = {
     { "band_rows", "input", "a fused band's projection: the band's rows" },
     { "band_pixels", "input", "a projection layer split in bands of pixels (threads): the band's pixels" },
     { "band_lines", "input", "a fused band's projection: lines of the next band's input to prefetch" },
+    { "o_first", "input", "a split fc's block: the layer's first output channel it computes (it writes from there)" },
     { "topo", "topology", "{kind, G, cout_g, in_step, runs, srcs}: the connections' structure" },
     { "tile", "register_tile", "{kind, rows, vecs, nr, cout_g, cost, cands}: the register tile" },
     { "simd", "register_tile", "true: vector code" },
@@ -233,6 +234,7 @@ M.SCHEMA = {
     { "std_macs", "layer", "a standard convolution's MACs with the same shapes" },
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
+    { "fc_blocks", "layer", "with threads, a split fc's blocks of output channels {first, end} (plan_par.fc_blocks)" },
     { "pw_bands", "layer", "with threads, a projection layer's bands {B, bands, pw, pw_of, unit} (plan_par.pw_split)" },
     { "dw_bands", "layer", "with threads, a depthwise layer's row bands {B, bands, dw} (plan_fuse.dw_bands)" },
     { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
@@ -567,10 +569,25 @@ function BUILD.pool(b, L)
   b.add(rows_stage(b, "pool", input))
 end
 
+-- With threads, an fc worth a parallel call and without a residual is one
+-- projection stage per block of output channels (plan_par.fc_blocks), each
+-- packing and computing its rows of fc_w: its tasks share the blocks, and
+-- each thread reads only its blocks' weights (an fc is one pixel: all its
+-- time is the weights' traffic).
 function BUILD.fc(b, L)
   local n = L.H * L.W * L.C
-  b.add(b.pw({ cin = n, cout = L.OC, S = n, groups = 1 }, 1, L.act, b.res, { "in" }, { "out" },
-    { wnames = { w = "fc_w", b = "fc_b" } }))
+  local blocks = not b.res and plan_par.worth(b.tg, b.p, b.threads) and
+    plan_par.fc_blocks(L.OC, b.threads, b.tg.vw or 1)
+  if not blocks then
+    b.add(b.pw({ cin = n, cout = L.OC, S = n, groups = 1 }, 1, L.act, b.res, { "in" }, { "out" },
+      { wnames = { w = "fc_w", b = "fc_b" } }))
+    return
+  end
+  for _, c in ipairs(blocks) do
+    b.add(b.pw({ cin = n, cout = c[2] - c[1], S = n, groups = 1 }, 1, L.act, nil, { "in" }, { "out" },
+      { wnames = { w = "fc_w", b = "fc_b" }, o_first = c[1] }))
+  end
+  b.p.fc_blocks = blocks
 end
 
 -- se: the channel means (scratch [C]), the squeeze and the excitation (two

@@ -175,7 +175,8 @@ local function pack_stage(st, base, d, w)
       for j = 0, C2 - 1 do put(skip + C2 * s + j, k < st.cin and w(ww, st.S * out_of(j) + k) or ZERO) end
     end
   elseif st.kind == "pw" then
-    panels(st.G, st.S, st.panel.o0, st.tailp.o0, st.tail_woff)
+    -- a split fc's block packs its rows of the layer's weights (st.o_first on)
+    panels(st.G, st.S, st.panel.o0 + (st.o_first or 0), st.tailp.o0 + (st.o_first or 0), st.tail_woff)
   end
 end
 

@@ -385,4 +385,23 @@ function T.few_rows_split_by_pixels()
   end
 end
 
+-- Threads: an fc splits in blocks of output channels on whole vectors, a
+-- stage each, packing its own rows of the weights.
+function T.fc_splits_in_channel_blocks()
+  H.eq(plan_par.fc_blocks(1000, 2, 16), { { 0, 496 }, { 496, 1000 } }, "1000 outputs, 2 threads, AVX-512")
+  H.eq(plan_par.fc_blocks(1000, 4, 8), { { 0, 248 }, { 248, 496 }, { 496, 744 }, { 744, 1000 } }, "4 threads, AVX2")
+  H.eq(plan_par.fc_blocks(20, 2, 16), nil, "too few outputs for a vector a thread")
+  local mb = plan.net(shapes.load(assert(H.read("examples/mobilenet_v2.lua")), "mobilenet_v2.lua"),
+    "avx512", "auto", 2)
+  local fc = mb.layers[#mb.layers - 1]
+  H.eq(fc.L.op, "fc", "the next-to-last layer is the fc")
+  H.eq(#fc.stages, 2, "two blocks, two stages")
+  H.eq({ fc.stages[1].o_first, fc.stages[1].cout, fc.stages[2].o_first, fc.stages[2].cout }, { 0, 496, 496, 504 },
+    "the stages cover the outputs in order")
+  H.eq(fc.stages[2].woff, fc.stages[1].wfloats, "the second block's weights follow the first's")
+  H.eq(fc.par.unit, "channels", "the tasks share channel blocks")
+  local t1 = plan.net(shapes.load(assert(H.read("examples/mobilenet_v2.lua")), "mobilenet_v2.lua"), "avx512", "auto")
+  H.eq(#t1.layers[#t1.layers - 1].stages, 1, "one thread: one stage")
+end
+
 return T

@@ -7,8 +7,9 @@
 -- projections in row bands (with the input and a named layer as residual),
 -- a stem convolution and a windowed pool whose kernels take the rows, a
 -- depthwise layer in row bands of its own (with its input as residual), a
--- layer too small to split, and a projection of 3 rows (fewer bands than
--- threads).
+-- layer too small to split, a projection of 3 rows (fewer bands than
+-- threads), and an fc split in blocks of output channels (fc0: 128 -> 1000,
+-- a block a thread, each its own stage and weights).
 return {
   name = "threads",
   layers = {
@@ -24,6 +25,7 @@ return {
     { name = "s5", op = "separable", stride = 2, cout = 128 },
     { name = "p3", op = "pwconv", cout = 128, act = "relu6" },
     { name = "gap", op = "pool", type = "avg", global = true },
+    { name = "fc0", op = "fc", cout = 1000, act = "relu" },
     { name = "fc", op = "fc", cout = 10 },
   },
 }

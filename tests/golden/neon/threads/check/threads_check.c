@@ -344,6 +344,12 @@ static void Par_gap(const float *in, const float *skip, float *out, const float 
     (void)skip;
     threads_gap_par(in, out, packed, scratch, par);
 }
+static void Par_fc0(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    threads_fc0_par(in, out, packed, scratch, par);
+}
 static void Par_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
 {
@@ -365,6 +371,7 @@ static const Run_par_fn Run_par[THREADS_LAYER_COUNT] = {
     Par_s5,
     Par_p3,
     Par_gap,
+    Par_fc0,
     Par_fc,
 };
 
@@ -398,7 +405,7 @@ static void Check_par(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int Layer_split[THREADS_LAYER_COUNT] = { 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
+static const int Layer_split[THREADS_LAYER_COUNT] = { 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0 };
 
 /* Check_par's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
@@ -559,7 +566,7 @@ static void Forward_check(const float *baked)
         r.in = in;
         r.packed = use;
         r.arena = arena;
-        Check_par("threads_forward_par", Run_forward_par, &r, out, nout, 6);
+        Check_par("threads_forward_par", Run_forward_par, &r, out, nout, 7);
     }
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -650,9 +657,12 @@ START_TEST(Test_table)
     ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_GAP_PACKED_FLOATS);
     ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
     ck_assert_int_eq(threads_layers[11].out_c, THREADS_GAP_OUT_C);
-    ck_assert_int_eq(threads_layers[12].packed_floats, THREADS_FC_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[12].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[12].out_c, THREADS_FC_OUT_C);
+    ck_assert_int_eq(threads_layers[12].packed_floats, THREADS_FC0_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[12].scratch_floats, THREADS_FC0_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[12].out_c, THREADS_FC0_OUT_C);
+    ck_assert_int_eq(threads_layers[13].packed_floats, THREADS_FC_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[13].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[13].out_c, THREADS_FC_OUT_C);
 }
 END_TEST
 
