@@ -360,18 +360,19 @@ local function pw_band(L, p, const)
   end
 end
 
--- The call that runs block b of a split fc (plan.fc_blocks): its own
--- stage, writing from its first output channel.
-local function fc_block(L, p, const)
+-- The call that runs block b of a layer split in blocks of output
+-- channels (plan.ch_blocks): its own stage, writing (and reading its
+-- residual) from its first output channel.
+local function ch_block(L, p, const)
   return function(b)
     local i = b.stage
     local st = p.stages[i]
-    local args = { "in", "out" }
-    if st.o_first > 0 then
-      args[2] = "out + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i))
-    end
+    local o = st.o_first > 0 and (" + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i)))
+      or ""
+    local args = { "in", "out" .. o }
     args[3] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff, explain.offset("w", i)))
       or "packed"
+    if st.res then args[4] = st.res .. o end
     return { kernel(L, #p.stages, i, st) .. "(" .. table.concat(args, ", ") .. ");" }
   end
 end
@@ -424,7 +425,7 @@ local function band_runner(L, p, const)
     return { call }
   end
   local call = p.fused and fused_band(L, p, const) or p.dw_bands and dw_band(L, p, const) or
-    p.fc_blocks and fc_block(L, p, const) or pw_band(L, p, const)
+    p.ch_blocks and ch_block(L, p, const) or pw_band(L, p, const)
   local lines = {}
   local function add(x) lines[#lines + 1] = x end
   for _, b in ipairs(p.par.bands) do

@@ -93,7 +93,8 @@ M.SCHEMA = {
     { "band_rows", "input", "a fused band's projection: the band's rows" },
     { "band_pixels", "input", "a projection layer split in bands of pixels (threads): the band's pixels" },
     { "band_lines", "input", "a fused band's projection: lines of the next band's input to prefetch" },
-    { "o_first", "input", "a split fc's block: the layer's first output channel it computes (it writes from there)" },
+    { "o_first", "input", "a channel block (threads): the layer's first output channel it computes" },
+    { "ostride", "input", "a channel block (threads): floats from one output pixel to the next (the layer's cout)" },
     { "topo", "topology", "{kind, G, cout_g, in_step, runs, srcs}: the connections' structure" },
     { "tile", "register_tile", "{kind, rows, vecs, nr, cout_g, cost, cands}: the register tile" },
     { "simd", "register_tile", "true: vector code" },
@@ -234,7 +235,7 @@ M.SCHEMA = {
     { "std_macs", "layer", "a standard convolution's MACs with the same shapes" },
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
-    { "fc_blocks", "layer", "with threads, a split fc's blocks of output channels {first, end} (plan_par.fc_blocks)" },
+    { "ch_blocks", "layer", "with threads, an fc's or projection's output channel blocks {first, end}" },
     { "pw_bands", "layer", "with threads, a projection layer's bands {B, bands, pw, pw_of, unit} (plan_par.pw_split)" },
     { "dw_bands", "layer", "with threads, a depthwise layer's row bands {B, bands, dw} (plan_fuse.dw_bands)" },
     { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
@@ -495,14 +496,29 @@ end
 
 -- With threads, a dense projection of two pixels or more runs in bands of
 -- rows, or of pixels when its rows are too few to split evenly
--- (plan_par.pw_split), one kernel per band height, packed like the whole.
+-- (plan_par.pw_split), one kernel per band height, packed like the whole;
+-- or, when its weights also outweigh its input, one stage per block of
+-- output channels (plan_par.channel_blocks), as an fc.
 function BUILD.pwconv(b, L)
-  local q = b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
+  local q = b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" })
   local rows
   if plan_par.worth(b.tg, b.p, b.threads) and L.H * L.W >= 2 and q.mode ~= "classes" and q.mode ~= "gather" then
     rows = plan_par.pw_split(L.H, L.W, b.threads, q.mr)
     if rows.unit == "rows" and L.H < 2 then rows = nil end
   end
+  -- too few rows, and weights outweighing the input: blocks of output
+  -- channels, so that each thread reads its share of the weights only
+  local blocks = rows and rows.unit == "pixels" and L.pw.groups == 1 and not L.pw.topo and
+    L.OC * L.pw.S >= L.H * L.W * L.C and plan_par.channel_blocks(L.OC, b.threads, b.tg.vw or 1)
+  if blocks then
+    for _, c in ipairs(blocks) do
+      b.add(b.pw({ cin = L.C, cout = c[2] - c[1], S = L.pw.S, groups = 1 }, L.H * L.W, L.act, b.res, { "in" },
+        { "out" }, { o_first = c[1], ostride = L.OC, force_pair = false }))
+    end
+    b.p.ch_blocks = blocks
+    return
+  end
+  b.add(q)
   if rows then
     rows.pw_of, rows.pw = {}, {}
     for _, band in ipairs(rows.bands) do
@@ -570,14 +586,14 @@ function BUILD.pool(b, L)
 end
 
 -- With threads, an fc worth a parallel call and without a residual is one
--- projection stage per block of output channels (plan_par.fc_blocks), each
+-- projection stage per block of output channels (plan_par.channel_blocks), each
 -- packing and computing its rows of fc_w: its tasks share the blocks, and
 -- each thread reads only its blocks' weights (an fc is one pixel: all its
 -- time is the weights' traffic).
 function BUILD.fc(b, L)
   local n = L.H * L.W * L.C
   local blocks = not b.res and plan_par.worth(b.tg, b.p, b.threads) and
-    plan_par.fc_blocks(L.OC, b.threads, b.tg.vw or 1)
+    plan_par.channel_blocks(L.OC, b.threads, b.tg.vw or 1)
   if not blocks then
     b.add(b.pw({ cin = n, cout = L.OC, S = n, groups = 1 }, 1, L.act, b.res, { "in" }, { "out" },
       { wnames = { w = "fc_w", b = "fc_b" } }))
@@ -585,9 +601,9 @@ function BUILD.fc(b, L)
   end
   for _, c in ipairs(blocks) do
     b.add(b.pw({ cin = n, cout = c[2] - c[1], S = n, groups = 1 }, 1, L.act, nil, { "in" }, { "out" },
-      { wnames = { w = "fc_w", b = "fc_b" }, o_first = c[1] }))
+      { wnames = { w = "fc_w", b = "fc_b" }, o_first = c[1], force_pair = false }))
   end
-  b.p.fc_blocks = blocks
+  b.p.ch_blocks = blocks
 end
 
 -- se: the channel means (scratch [C]), the squeeze and the excitation (two

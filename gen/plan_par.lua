@@ -52,16 +52,16 @@ function M.split(tg, p, threads)
     bands, task_floats = p.dw_bands.bands, 0
   elseif L.op == "dwconv" then
     return { kind = "one", why = p.stages[1].staged and "staged" or "rows" }
+  elseif p.ch_blocks then
+    -- one band per block of output channels, each its own stage
+    local cb = {}
+    for i = 1, #p.ch_blocks do cb[i] = { start = i - 1, n = 1, stage = i } end
+    return { kind = "bands", nb = #cb, bands = cb, task_floats = 0, threads = threads, rows = #cb,
+             unit = "channels" }
   elseif L.op == "pwconv" and p.pw_bands then
     bands, task_floats = p.pw_bands.bands, 0
   elseif L.op == "pwconv" then
     return { kind = "one", why = "topology" }
-  elseif L.op == "fc" and p.fc_blocks then
-    -- one band per block of output channels, each its own stage
-    local fb = {}
-    for i = 1, #p.fc_blocks do fb[i] = { start = i - 1, n = 1, stage = i } end
-    return { kind = "bands", nb = #fb, bands = fb, task_floats = 0, threads = threads, rows = #fb,
-             unit = "channels" }
   else
     return { kind = "one", why = "op" }
   end
@@ -127,12 +127,11 @@ function M.pw_rows(H, threads)
   return bands_of(H, M.band_rows(H, threads))
 end
 
--- The blocks of output channels of an fc of C outputs split for `threads`
--- workers, {first, end} each: one block a worker (an fc is one pixel: a
--- block is all the work a task needs), the boundaries on multiples of vw
--- (whole vectors); nil when the outputs are too few for one vector a
--- worker.
-function M.fc_blocks(C, threads, vw)
+-- The blocks of C output channels of an fc or projection split for
+-- `threads` workers, {first, end} each: one block a worker, the boundaries
+-- on multiples of vw (whole vectors); nil when the outputs are too few for
+-- one vector a worker.
+function M.channel_blocks(C, threads, vw)
   if C < threads * vw then return nil end
   local blocks, prev = {}, 0
   for t = 1, threads do

@@ -379,8 +379,9 @@ function T.few_rows_split_by_pixels()
     "avx512", "auto", 2)
   for _, p in ipairs(mb.layers) do
     if p.L.op == "pwconv" and p.par.kind == "bands" then
-      H.eq(p.par.unit, p.L.H == 7 and "pixels" or "rows", p.L.name .. ": split by " .. p.par.unit)
-      H.eq(p.par.rows, p.L.H == 7 and 49 or p.L.H, p.L.name .. ": the units its tasks share")
+      -- 7x7: weights outweigh the input, so blocks of output channels
+      H.eq(p.par.unit, p.L.H == 7 and "channels" or "rows", p.L.name .. ": split by " .. p.par.unit)
+      H.eq(p.par.rows, p.L.H == 7 and 2 or p.L.H, p.L.name .. ": the units its tasks share")
     end
   end
 end
@@ -388,9 +389,10 @@ end
 -- Threads: an fc splits in blocks of output channels on whole vectors, a
 -- stage each, packing its own rows of the weights.
 function T.fc_splits_in_channel_blocks()
-  H.eq(plan_par.fc_blocks(1000, 2, 16), { { 0, 496 }, { 496, 1000 } }, "1000 outputs, 2 threads, AVX-512")
-  H.eq(plan_par.fc_blocks(1000, 4, 8), { { 0, 248 }, { 248, 496 }, { 496, 744 }, { 744, 1000 } }, "4 threads, AVX2")
-  H.eq(plan_par.fc_blocks(20, 2, 16), nil, "too few outputs for a vector a thread")
+  H.eq(plan_par.channel_blocks(1000, 2, 16), { { 0, 496 }, { 496, 1000 } }, "1000 outputs, 2 threads, AVX-512")
+  H.eq(plan_par.channel_blocks(1000, 4, 8), { { 0, 248 }, { 248, 496 }, { 496, 744 }, { 744, 1000 } },
+    "4 threads, AVX2")
+  H.eq(plan_par.channel_blocks(20, 2, 16), nil, "too few outputs for a vector a thread")
   local mb = plan.net(shapes.load(assert(H.read("examples/mobilenet_v2.lua")), "mobilenet_v2.lua"),
     "avx512", "auto", 2)
   local fc = mb.layers[#mb.layers - 1]

@@ -7,9 +7,11 @@
 -- projections in row bands (with the input and a named layer as residual),
 -- a stem convolution and a windowed pool whose kernels take the rows, a
 -- depthwise layer in row bands of its own (with its input as residual), a
--- layer too small to split, a projection of 3 rows (fewer bands than
--- threads), and an fc split in blocks of output channels (fc0: 128 -> 1000,
--- a block a thread, each its own stage and weights).
+-- layer too small to split, projections of 18 rows in bands of pixels (p1,
+-- p2: 18 rows split unevenly in 4), a projection of 5 rows whose weights
+-- outweigh its input, with its input as residual (p3: blocks of output
+-- channels, a stage each), and an fc split in blocks of output channels
+-- (fc0: 128 -> 1000, a block a thread, each its own stage and weights).
 return {
   name = "threads",
   layers = {
@@ -21,9 +23,9 @@ return {
     { name = "p2", op = "pwconv", cout = 24, residual = "p1" },
     { name = "s2", op = "separable", cout = 24, residual = true, dw_act = "relu6", act = "none" },
     { name = "s3", op = "separable", stride = 2, cout = 32 },
-    { name = "s4", op = "separable", stride = 2, cout = 64 },
+    { name = "s4", op = "separable", stride = 2, cout = 80 },
+    { name = "p3", op = "pwconv", cout = 80, act = "relu6", residual = true },
     { name = "s5", op = "separable", stride = 2, cout = 128 },
-    { name = "p3", op = "pwconv", cout = 128, act = "relu6" },
     { name = "gap", op = "pool", type = "avg", global = true },
     { name = "fc0", op = "fc", cout = 1000, act = "relu" },
     { name = "fc", op = "fc", cout = 10 },

@@ -326,17 +326,17 @@ static void Par_s4(const float *in, const float *skip, float *out, const float *
     (void)skip;
     threads_s4_par(in, out, packed, scratch, par);
 }
-static void Par_s5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
-                     const sg_par *par)
-{
-    (void)skip;
-    threads_s5_par(in, out, packed, scratch, par);
-}
 static void Par_p3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
 {
     (void)skip;
     threads_p3_par(in, out, packed, scratch, par);
+}
+static void Par_s5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    threads_s5_par(in, out, packed, scratch, par);
 }
 static void Par_gap(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
@@ -368,8 +368,8 @@ static const Run_par_fn Run_par[THREADS_LAYER_COUNT] = {
     Par_s2,
     Par_s3,
     Par_s4,
-    Par_s5,
     Par_p3,
+    Par_s5,
     Par_gap,
     Par_fc0,
     Par_fc,
@@ -648,12 +648,12 @@ START_TEST(Test_table)
     ck_assert_int_eq(threads_layers[8].packed_floats, THREADS_S4_PACKED_FLOATS);
     ck_assert_int_eq(threads_layers[8].scratch_floats, THREADS_S4_SCRATCH_FLOATS);
     ck_assert_int_eq(threads_layers[8].out_c, THREADS_S4_OUT_C);
-    ck_assert_int_eq(threads_layers[9].packed_floats, THREADS_S5_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[9].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[9].out_c, THREADS_S5_OUT_C);
-    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_P3_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_P3_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[10].out_c, THREADS_P3_OUT_C);
+    ck_assert_int_eq(threads_layers[9].packed_floats, THREADS_P3_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[9].scratch_floats, THREADS_P3_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[9].out_c, THREADS_P3_OUT_C);
+    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_S5_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[10].out_c, THREADS_S5_OUT_C);
     ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_GAP_PACKED_FLOATS);
     ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
     ck_assert_int_eq(threads_layers[11].out_c, THREADS_GAP_OUT_C);
