@@ -525,11 +525,8 @@ local function layer_code(net, p, threads)
     elseif p.fused and i == 1 then
       calls = fused_calls(L, p, const)
     elseif not p.fused then
-      local dst = buffer(st.dst, i, const)
-      if (st.o_first or 0) > 0 then
-        dst = dst .. " + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i))
-      end
-      local args = { buffer(st.src, i - 1, const), dst }
+      -- (channel blocks, st.o_first, only exist in split layers: ch_block)
+      local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const) }
       if st.wfloats > 0 then
         args[#args + 1] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
           explain.offset("w", i))) or "packed"
