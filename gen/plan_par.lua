@@ -96,6 +96,18 @@ local function busiest(R, B, T)
 end
 M.busiest = busiest
 
+-- Of the band heights from hi down to half of it, the one that leaves the
+-- busiest of T tasks the fewest of R rows (the tallest on a tie), and
+-- those rows.
+local function balanced(R, hi, T)
+  local best, most = hi, busiest(R, hi, T)
+  for B = hi - 1, max(1, ceil(hi / 2)), -1 do
+    local w = busiest(R, B, T)
+    if w < most then best, most = B, w end
+  end
+  return best, most
+end
+
 -- The height of a layer's bands when R output rows are split for
 -- `threads` workers: about 4 bands per worker (B0 = R / (4 threads)), so
 -- that a worker slower than the others (threads > cores, another process)
@@ -104,18 +116,11 @@ M.busiest = busiest
 -- threads: bands of 3 give the first task 15 rows and the second 13,
 -- bands of 2 give each 14).
 function M.band_rows(R, threads)
-  local B0 = max(1, floor(R / (4 * threads)))
-  local best, rows = B0, busiest(R, B0, threads)
-  for B = B0 - 1, max(1, ceil(B0 / 2)), -1 do
-    local r = busiest(R, B, threads)
-    if r < rows then best, rows = B, r end
-  end
-  return best
+  return (balanced(R, max(1, floor(R / (4 * threads))), threads))
 end
 
--- The row bands of a projection layer of H rows split for `threads`
--- workers (M.band_rows): { B, bands = {start, n, loop} } (a loop of bands
--- of B rows and one remainder band).
+-- R rows (or pixels) in bands of B: { B, bands = {start, n, loop} } (a
+-- loop of bands of B and one remainder band).
 local function bands_of(R, B)
   local nb = floor(R / B)
   local bands = { { start = 0, n = B, loop = nb > 1 and nb or nil } }
@@ -123,6 +128,8 @@ local function bands_of(R, B)
   return { B = B, bands = bands }
 end
 
+-- The row bands of a projection layer of H rows split for `threads`
+-- workers (M.band_rows).
 function M.pw_rows(H, threads)
   return bands_of(H, M.band_rows(H, threads))
 end
@@ -155,12 +162,7 @@ function M.pw_split(H, W, threads, mr)
   local rows = M.pw_rows(H, threads)
   rows.unit = "rows"
   local P = H * W
-  local hi = max(ceil(P / (4 * threads)), min(mr, ceil(P / threads)))
-  local best, most
-  for B = hi, max(1, ceil(hi / 2)), -1 do
-    local w = busiest(P, B, threads)
-    if not most or w < most then best, most = B, w end
-  end
+  local best, most = balanced(P, max(ceil(P / (4 * threads)), min(mr, ceil(P / threads))), threads)
   if most / P < busiest(H, rows.B, threads) / H - 0.02 then
     local px = bands_of(P, best)
     px.unit = "pixels"
