@@ -369,7 +369,7 @@ local function ch_block(L, p, const)
     local st = p.stages[i]
     local o = st.o_first > 0 and (" + " .. const("S" .. util.int(i) .. "_O", st.o_first, explain.offset("o_first", i)))
       or ""
-    local args = { "in", "out" .. o }
+    local args = { buffer(st.src, i - 1, const), "out" .. o }
     args[3] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff, explain.offset("w", i)))
       or "packed"
     if st.res then args[4] = st.res .. o end
@@ -428,6 +428,11 @@ local function band_runner(L, p, const)
     p.ch_blocks and ch_block(L, p, const) or pw_band(L, p, const)
   local lines = {}
   local function add(x) lines[#lines + 1] = x end
+  if L.op == "separable" and p.ch_blocks then
+    -- the whole depthwise output, once per task, before its blocks
+    local st = p.stages[1]
+    add("if (y0 < y1) " .. kernel(L, #p.stages, 1, st) .. "(in, " .. buffer(st.dst, 1, const) .. ", packed);")
+  end
   for _, b in ipairs(p.par.bands) do
     local s, n = util.int(b.start), util.int(b.n)
     if (b.loop or 1) > 1 then

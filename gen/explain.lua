@@ -260,6 +260,12 @@ function M.fusion(p)
       "writing and re-reading a %d KiB intermediate", d.nbands, kib(d.wbytes), kib((d.nbands - 1) * d.wbytes),
       kib(d.mid_bytes))
   end
+  if d.kind == "blocks" then
+    return fmt("not fused (threads): its %d output rows would split unevenly between %d tasks, so each task " ..
+      "computes the whole %d KiB depthwise output and then projects its block of output channels (the busiest " ..
+      "task: %s projection-MAC equivalents against %s in row bands)", d.rows, d.threads, kib(d.mid_bytes),
+      util.human(d.by_blocks), util.human(d.by_rows))
+  end
   local why = d.always == "threads" and " (to share its bands between threads)" or
     d.always and " (--fuse always)" or ""
   local text = fmt("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per projection) " ..
@@ -559,7 +565,9 @@ function M.par(p)
   end
   if s.kind == "bands" and s.unit == "channels" then
     return fmt("split: %d blocks of output channels, each its own stage reading only its rows of the weights; " ..
-      "each task the blocks in its share (at most %d tasks)", s.nb, s.threads)
+      "each task the blocks in its share (at most %d tasks%s)", s.nb, s.threads,
+      s.task_floats > 0 and fmt(", each computing the depthwise output first into its own %s buffer",
+        M.mem(s.task_floats)) or "")
   end
   if s.kind == "bands" then
     return fmt("split: %d bands, each task those that start in its share of the %d %s (at most %d tasks%s)",

@@ -236,6 +236,7 @@ M.SCHEMA = {
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
     { "ch_blocks", "layer", "with threads, an fc's or projection's output channel blocks {first, end}" },
+    { "mid_floats", "layer", "a separable layer in channel blocks: the floats of its whole depthwise output" },
     { "pw_bands", "layer", "with threads, a projection layer's bands {B, bands, pw, pw_of, unit} (plan_par.pw_split)" },
     { "dw_bands", "layer", "with threads, a depthwise layer's row bands {B, bands, dw} (plan_fuse.dw_bands)" },
     { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
@@ -540,6 +541,23 @@ function BUILD.separable(b, L, fuse)
   b.scratch = L.MH * L.MW * (ostride or L.MC)
   local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
     L.mult), L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
+  -- with threads and few output rows: each task the whole depthwise
+  -- output, then its blocks of output channels (plan_par.sep_blocks)
+  local blocks, by_blocks, by_rows
+  if plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto" and not d.staged and L.pw.groups == 1 and
+      not L.pw.topo then
+    blocks, by_blocks, by_rows = plan_par.sep_blocks(L, b.threads, tg.vw or 1)
+  end
+  if blocks then
+    for _, c in ipairs(blocks) do
+      b.add(b.pw({ cin = pwd.cin, cout = c[2] - c[1], S = pwd.S, groups = 1, istride = pwd.istride },
+        L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }, { o_first = c[1], ostride = L.OC, force_pair = false }))
+    end
+    p.ch_blocks, p.mid_floats = blocks, b.scratch
+    p.fusion = { kind = "blocks", mid_bytes = 4 * b.scratch, by_blocks = by_blocks, by_rows = by_rows,
+                 rows = L.MH, threads = b.threads }
+    return
+  end
   local q = b.add(b.pw(pwd, L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }))
   -- with threads, every band is a task's unit: fuse whenever the layer can
   if plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto" then fuse = "threads" end

@@ -45,6 +45,13 @@ function M.split(tg, p, threads)
     return { kind = "bands", nb = L.OH, rows = L.OH, task_floats = 0, threads = threads, direct = true }
   elseif L.op == "conv" or L.op == "pool" then
     return { kind = "one", why = st.staged and "staged" or "rows" }
+  elseif L.op == "separable" and p.ch_blocks then
+    -- each task computes the whole depthwise output into its own buffer,
+    -- then projects its blocks of output channels, each its own stage
+    local cb = {}
+    for i = 1, #p.ch_blocks do cb[i] = { start = i - 1, n = 1, stage = i + 1 } end
+    return { kind = "bands", nb = #cb, bands = cb, task_floats = p.mid_floats, threads = threads, rows = #cb,
+             unit = "channels" }
   elseif L.op == "separable" then
     if not p.fused then return { kind = "one", why = "unfused", fusion = p.fusion.kind } end
     bands, task_floats = p.fused.bands, p.fused.band_floats
@@ -169,6 +176,35 @@ function M.pw_split(H, W, threads, mr)
     return px
   end
   return rows
+end
+
+-- What a depthwise multiply-accumulate costs in projection ones: the
+-- depthwise stages of 7x7x1024 layers ran at 40-51 GFLOP/s where their
+-- projections ran at 116-118 (avx512, Zen 5, make bench, 2026-12-06).
+local DW_MAC = 3
+
+-- The output channel blocks of separable layer L when its tasks should
+-- each compute the whole depthwise output and then project their block
+-- (plan_par.channel_blocks), or nil when fused row bands (M.band_rows)
+-- do better: with few output rows, bands split unevenly (7 rows on 2
+-- threads give one task 4 of 7) while duplicating the depthwise stage
+-- costs little beside the projection.  The busiest task's work in
+-- projection MACs (a depthwise MAC counts DW_MAC): bands' share of the
+-- rows of the whole layer, against the whole depthwise stage and the
+-- largest block of the projection; blocks when they leave it less by more
+-- than 2%.  Also returns both estimates.
+function M.sep_blocks(L, threads, vw)
+  local blocks = M.channel_blocks(L.OC, threads, vw)
+  if not blocks then return nil end
+  local dw = DW_MAC * L.MH * L.MW * L.MC * L.kh * L.kw
+  local pw = L.MH * L.MW * L.OC * L.pw.S
+  local R = L.MH
+  local rows = busiest(R, M.band_rows(R, threads), threads) / R * (dw + pw)
+  local widest = 0
+  for _, c in ipairs(blocks) do widest = max(widest, c[2] - c[1]) end
+  local by_blocks = dw + pw * widest / L.OC
+  if by_blocks < 0.98 * rows then return blocks, by_blocks, rows end
+  return nil, by_blocks, rows
 end
 
 M.count = count

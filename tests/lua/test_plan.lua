@@ -406,4 +406,42 @@ function T.fc_splits_in_channel_blocks()
   H.eq(#t1.layers[#t1.layers - 1].stages, 1, "one thread: one stage")
 end
 
+-- Threads: a separable layer whose few rows split unevenly and whose
+-- projection dwarfs its depthwise stage runs in blocks of output channels,
+-- each task computing the whole depthwise output first (plan_par.sep_blocks);
+-- one with rows enough stays fused in row bands.
+function T.few_row_separable_splits_in_channel_blocks()
+  local mb = plan.net(shapes.load(assert(H.read("examples/mobilenet_v1.lua")), "mobilenet_v1.lua"),
+    "avx512", "auto", 2)
+  for _, p in ipairs(mb.layers) do
+    if p.L.op == "separable" then
+      local few = p.L.MH == 7
+      H.eq(p.fusion.kind, few and "blocks" or "fused", p.L.name .. ": " .. p.fusion.kind)
+      if few then
+        H.eq(#p.stages, 3, p.L.name .. ": the depthwise stage and two blocks")
+        H.eq({ p.stages[2].o_first, p.stages[2].cout, p.stages[3].o_first, p.stages[3].cout }, { 0, 512, 512, 512 },
+          p.L.name .. ": the blocks cover the outputs in order")
+        H.eq(p.stages[2].src, { "scratch", 0 }, p.L.name .. ": the blocks read the depthwise output")
+        H.eq(p.par.unit, "channels", p.L.name .. ": the tasks share channel blocks")
+        H.eq(p.par.task_floats, p.mid_floats, p.L.name .. ": a task's buffer holds the whole depthwise output")
+        H.eq(p.scratch_floats, 2 * p.mid_floats, p.L.name .. ": one buffer a thread")
+        H.ok(p.fusion.by_blocks < 0.98 * p.fusion.by_rows, p.L.name .. ": blocks leave the busiest task less")
+      end
+    end
+  end
+  -- 7 rows, 2 threads: a task of row bands has 4 of 7 (57% of the layer),
+  -- one of blocks half the projection and the whole depthwise stage
+  local L = { MH = 7, MW = 7, MC = 960, kh = 3, kw = 3, OC = 320, pw = { S = 960 } }
+  local b, by_blocks, by_rows = plan_par.sep_blocks(L, 2, 16)
+  H.eq(b, { { 0, 160 }, { 160, 320 } }, "960 -> 320: blocks")
+  H.ok(by_blocks < by_rows, "blocks estimated cheaper")
+  L.OC = 160
+  H.eq(plan_par.sep_blocks(L, 2, 16), nil, "960 -> 160: the duplicated depthwise stage costs as much as it saves")
+  local t1 = plan.net(shapes.load(assert(H.read("examples/mobilenet_v1.lua")), "mobilenet_v1.lua"), "avx512", "auto")
+  H.eq(#t1.layers[14].stages, 2, "one thread: b13 keeps its two stages")
+  local never = plan.net(shapes.load(assert(H.read("examples/mobilenet_v1.lua")), "mobilenet_v1.lua"),
+    "avx512", "never", 2)
+  H.eq(never.layers[14].fusion.kind, "never", "--fuse never: no blocks")
+end
+
 return T

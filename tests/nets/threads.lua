@@ -10,8 +10,11 @@
 -- layer too small to split, projections of 18 rows in bands of pixels (p1,
 -- p2: 18 rows split unevenly in 4), a projection of 5 rows whose weights
 -- outweigh its input, with its input as residual (p3: blocks of output
--- channels, a stage each), and an fc split in blocks of output channels
--- (fc0: 128 -> 1000, a block a thread, each its own stage and weights).
+-- channels, a stage each), separable layers of 5 rows whose tasks each
+-- compute the whole depthwise output and project a block of output
+-- channels (s6, and s7 with its input as residual), and an fc split in
+-- blocks of output channels (fc0: 128 -> 1000, a block a thread, each its
+-- own stage and weights).
 return {
   name = "threads",
   layers = {
@@ -25,6 +28,8 @@ return {
     { name = "s3", op = "separable", stride = 2, cout = 32 },
     { name = "s4", op = "separable", stride = 2, cout = 80 },
     { name = "p3", op = "pwconv", cout = 80, act = "relu6", residual = true },
+    { name = "s6", op = "separable", cout = 128 },
+    { name = "s7", op = "separable", cout = 128, residual = true, dw_act = "relu6", act = "relu" },
     { name = "s5", op = "separable", stride = 2, cout = 128 },
     { name = "gap", op = "pool", type = "avg", global = true },
     { name = "fc0", op = "fc", cout = 1000, act = "relu" },

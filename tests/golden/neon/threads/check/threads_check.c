@@ -332,6 +332,18 @@ static void Par_p3(const float *in, const float *skip, float *out, const float *
     (void)skip;
     threads_p3_par(in, out, packed, scratch, par);
 }
+static void Par_s6(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    threads_s6_par(in, out, packed, scratch, par);
+}
+static void Par_s7(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    threads_s7_par(in, out, packed, scratch, par);
+}
 static void Par_s5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
 {
@@ -369,6 +381,8 @@ static const Run_par_fn Run_par[THREADS_LAYER_COUNT] = {
     Par_s3,
     Par_s4,
     Par_p3,
+    Par_s6,
+    Par_s7,
     Par_s5,
     Par_gap,
     Par_fc0,
@@ -405,7 +419,7 @@ static void Check_par(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int Layer_split[THREADS_LAYER_COUNT] = { 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 0 };
+static const int Layer_split[THREADS_LAYER_COUNT] = { 1, 1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 1, 0 };
 
 /* Check_par's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
@@ -566,7 +580,7 @@ static void Forward_check(const float *baked)
         r.in = in;
         r.packed = use;
         r.arena = arena;
-        Check_par("threads_forward_par", Run_forward_par, &r, out, nout, 8);
+        Check_par("threads_forward_par", Run_forward_par, &r, out, nout, 11);
     }
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -651,18 +665,24 @@ START_TEST(Test_table)
     ck_assert_int_eq(threads_layers[9].packed_floats, THREADS_P3_PACKED_FLOATS);
     ck_assert_int_eq(threads_layers[9].scratch_floats, THREADS_P3_SCRATCH_FLOATS);
     ck_assert_int_eq(threads_layers[9].out_c, THREADS_P3_OUT_C);
-    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_S5_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[10].out_c, THREADS_S5_OUT_C);
-    ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_GAP_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[11].out_c, THREADS_GAP_OUT_C);
-    ck_assert_int_eq(threads_layers[12].packed_floats, THREADS_FC0_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[12].scratch_floats, THREADS_FC0_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[12].out_c, THREADS_FC0_OUT_C);
-    ck_assert_int_eq(threads_layers[13].packed_floats, THREADS_FC_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[13].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[13].out_c, THREADS_FC_OUT_C);
+    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_S6_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_S6_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[10].out_c, THREADS_S6_OUT_C);
+    ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_S7_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_S7_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[11].out_c, THREADS_S7_OUT_C);
+    ck_assert_int_eq(threads_layers[12].packed_floats, THREADS_S5_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[12].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[12].out_c, THREADS_S5_OUT_C);
+    ck_assert_int_eq(threads_layers[13].packed_floats, THREADS_GAP_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[13].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[13].out_c, THREADS_GAP_OUT_C);
+    ck_assert_int_eq(threads_layers[14].packed_floats, THREADS_FC0_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[14].scratch_floats, THREADS_FC0_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[14].out_c, THREADS_FC0_OUT_C);
+    ck_assert_int_eq(threads_layers[15].packed_floats, THREADS_FC_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[15].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[15].out_c, THREADS_FC_OUT_C);
 }
 END_TEST
 
