@@ -40,7 +40,9 @@ M.TEMPLATE_VARS = {
   "about",
   -- net.h.in, net.c.in, check.c.in
   "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags", "split_list",
-  "target_note", "header", "layer_code", "arena", "forward", "baked",
+  "target_note", "header", "layer_code", "arena", "forward", "baked", "vexp",
+  -- simd/exp.c.in: the target table
+  "isa",
   -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
   "acc", "at", "n", "V", "per", "line", "mr", "nr", "o", "t", "rc", "cc",
 }
@@ -649,6 +651,16 @@ function M.net(plan, file, runtime_dir, note, baked)
   end
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p, plan.threads or 1) end
+  -- the vector e^x (simd/exp.c.in), once, when a vector stage needs it
+  for _, p in ipairs(plan.layers) do
+    for _, st in ipairs(p.stages) do
+      if st.isa and st.isa.vw > 1 and (st.kind == "softmax" or st.act and st.act.kind == "sigmoid") then
+        local ev = util.copy(helpers)
+        ev.isa = st.isa
+        common.vexp = render("simd/exp.c.in", ev)
+      end
+    end
+  end
   local split = {}
   for i, p in ipairs(plan.layers) do split[i] = p.par.kind == "bands" and "1" or "0" end
   common.split_list = table.concat(split, ", ")

@@ -216,6 +216,7 @@ M.SCHEMA = {
     { "woff", "input", "0" }, { "wfloats", "input", "0" },
     { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
     { "template", "code", "the template that writes it" },
+    { "isa", "code", "vector code: the target whose intrinsics it spells" },
   },
   -- se's last stage: the input scaled per channel by the gate
   scale = {
@@ -307,9 +308,13 @@ local CODE = {
   -- vector code: 4 accumulators a tile hide the add latency over the pixels
   gpool = function(tg, st)
     if not tg.simd or st.C < tg.vw then return { template = "scalar/gpool.c.in" } end
-    return { template = tg.template_dir .. "/gpool.c.in", isa = tg, nv = math.min(4, util.idiv(st.C, tg.vw)) }
+    return { template = tg.template_dir .. "/gpool.c.in", isa = tg, nv = math.min(util.idiv(tg.regs, 2), util.idiv(st.C, tg.vw)) }
   end,
-  softmax = function() return { template = "scalar/softmax.c.in" } end,
+  -- vector code when the channels fill a vector (Exp_v: simd/exp.c.in)
+  softmax = function(tg, st)
+    if not tg.simd or st.C < tg.vw then return { template = "scalar/softmax.c.in" } end
+    return { template = tg.template_dir .. "/softmax.c.in", isa = tg }
+  end,
   scale = function(tg, st)
     if not tg.simd or st.C < tg.vw then return { template = "scalar/scale.c.in" } end
     return { template = tg.template_dir .. "/scale.c.in", isa = tg }

@@ -121,6 +121,17 @@ M.avx512 = target({
   fma = call("_mm512_fmadd_ps"),                 -- fma(a, b, c) = a * b + c
   set1 = call("_mm512_set1_ps"), zero = function() return "_mm512_setzero_ps()" end,
   add = call("_mm512_add_ps"), mul = call("_mm512_mul_ps"), max = call("_mm512_max_ps"), min = call("_mm512_min_ps"),
+  sub = call("_mm512_sub_ps"), div = call("_mm512_div_ps"),
+  -- Exp_v (simd/exp.c.in): n truncated toward zero, the float 2^n of an
+  -- integral n, yes where x < c and no elsewhere
+  trunc = function(x) return "_mm512_cvtepi32_ps(_mm512_cvttps_epi32(" .. x .. "))" end,
+  pow2 = function(n)
+    return "_mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(" .. n ..
+      "), _mm512_set1_epi32(127)), 23))"
+  end,
+  below = function(x, c, yes, no)
+    return "_mm512_mask_blend_ps(_mm512_cmp_ps_mask(" .. x .. ", " .. c .. ", _CMP_LT_OQ), " .. no .. ", " .. yes .. ")"
+  end,
   masked = true, mt = "__mmask16",
   mask = function(n) return string.format("(__mmask16)0x%04X", math.floor(2 ^ n - 1)) end,
   mload = function(p, m) return "_mm512_maskz_loadu_ps(" .. m .. ", " .. p .. ")" end,
@@ -158,6 +169,15 @@ M.avx2 = target({
   fma = call("_mm256_fmadd_ps"),
   set1 = call("_mm256_set1_ps"), zero = function() return "_mm256_setzero_ps()" end,
   add = call("_mm256_add_ps"), mul = call("_mm256_mul_ps"), max = call("_mm256_max_ps"), min = call("_mm256_min_ps"),
+  sub = call("_mm256_sub_ps"), div = call("_mm256_div_ps"),
+  trunc = function(x) return "_mm256_cvtepi32_ps(_mm256_cvttps_epi32(" .. x .. "))" end,
+  pow2 = function(n)
+    return "_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(" .. n ..
+      "), _mm256_set1_epi32(127)), 23))"
+  end,
+  below = function(x, c, yes, no)
+    return "_mm256_blendv_ps(" .. no .. ", " .. yes .. ", _mm256_cmp_ps(" .. x .. ", " .. c .. ", _CMP_LT_OQ))"
+  end,
   masked = true, mt = "__m256i",
   mask = function(n) return "_mm256_setr_epi32(" .. lanes(n, 8, "-1", "0") .. ")" end,
   mload = function(p, m) return "_mm256_maskload_ps(" .. p .. ", " .. m .. ")" end,
@@ -181,6 +201,14 @@ M.neon = target({
   fma = function(a, b, c) return "vfmaq_f32(" .. c .. ", " .. a .. ", " .. b .. ")" end,
   set1 = call("vdupq_n_f32"), zero = function() return "vdupq_n_f32(0.0f)" end,
   add = call("vaddq_f32"), mul = call("vmulq_f32"), max = call("vmaxq_f32"), min = call("vminq_f32"),
+  sub = call("vsubq_f32"), div = call("vdivq_f32"),
+  trunc = function(x) return "vcvtq_f32_s32(vcvtq_s32_f32(" .. x .. "))" end,
+  pow2 = function(n)
+    return "vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(" .. n .. "), vdupq_n_s32(127)), 23))"
+  end,
+  below = function(x, c, yes, no)
+    return "vbslq_f32(vcltq_f32(" .. x .. ", " .. c .. "), " .. yes .. ", " .. no .. ")"
+  end,
   masked = false,
   -- a vector from fewer than 4 floats (CT = 1 or 2 input channels)
   part = function(p, n)

@@ -3,7 +3,8 @@
 -- grouped and dilated convolutions, 1x1, bias = false, residuals; average
 -- and maximum pools, windowed (padding, count_pad, odd sizes, stride above
 -- the window) and global; fully connected layers over a flattened image;
--- squeeze-excite with both gates; softmax over 1, 10 and 1000 channels.
+-- squeeze-excite with both gates; softmax over 1, 10, 37 (6 pixels, with a
+-- residual and an activation) and 1000 channels.
 -- Each layer is its own chain.
 return {
   name = "wholenet_ops",
@@ -40,5 +41,6 @@ return {
     { name = "sm_res",  op = "softmax", input = { h = 3, w = 2, c = 6 }, residual = true, act = "hsigmoid" },
     { name = "sm1",     op = "softmax", input = { h = 2, w = 3, c = 1 } },
     { name = "sm1000",  op = "softmax", input = { h = 1, w = 1, c = 1000 } },
+    { name = "sm37_res", op = "softmax", input = { h = 3, w = 2, c = 37 }, residual = true, act = "relu6" },
   },
 }

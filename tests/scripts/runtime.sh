@@ -138,6 +138,51 @@ fi
 run "openmp -O2" "$CC" "$posix -O2 $strict $omp -pthread" test_openmp "$omp_src"
 run "openmp asan+ubsan" "$CC" "$posix $strict $omp -pthread $san" test_openmp_san "$omp_src" "$san_env"
 
+echo "-------- the vector e^x of generated code (templates/simd/exp.c.in) against sg_expf"
+# each vector target's Exp_v rendered by the generator's own template code,
+# built with -std=c99 (products and sums never contracted into an FMA) and
+# compared bit for bit where this machine can run it
+for tgt in avx512 avx2 neon; do
+    hdr=$work/exp_$tgt.h
+    if ! (cd -- "$root" && ${LUA:-lua5.4} -e "package.path = 'gen/?.lua;' .. package.path
+            io.write(require('emit').render('simd/exp.c.in', { isa = require('targets').$tgt }))") >"$hdr"; then
+        echo "runtime: FAIL: rendering simd/exp.c.in for $tgt"
+        exit 1
+    fi
+    sg_target "$tgt"
+    case $tgt in
+        avx512) isa=immintrin.h cc=$CC flags="-mavx512f -mfma" ;;
+        avx2) isa=immintrin.h cc=$CC flags="-mavx2 -mfma" ;;
+        neon) isa=arm_neon.h cc=$sg_cross flags="" ;;
+    esac
+    if [ -n "$sg_missing" ]; then
+        echo "runtime: exp $tgt: SKIPPED ($sg_missing)"
+        continue
+    fi
+    if [ "$tgt" != neon ] && ! sg_cc_x86 "$CC"; then
+        echo "runtime: exp $tgt: SKIPPED ($CC does not target x86)"
+        continue
+    fi
+    echo "runtime: $cc -std=c99 -O2 $strict $flags tests/runtime/test_exp.c ($tgt)"
+    # shellcheck disable=SC2086  # flag lists
+    if ! $cc -std=c99 -O2 $strict $flags -DISA_H="<$isa>" -DEXP_H="\"$hdr\"" -I "$root/runtime" \
+            "$root/tests/runtime/test_exp.c" -o "$work/test_exp_$tgt" -lm; then
+        echo "runtime: FAIL: exp $tgt build"
+        exit 1
+    fi
+    if [ -n "$sg_norun" ]; then
+        echo "runtime: exp $tgt: built, not run ($sg_norun)"
+        continue
+    fi
+    runner=""
+    [ "$tgt" = neon ] && runner="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+    # shellcheck disable=SC2086  # a command and its arguments
+    if ! $runner "$work/test_exp_$tgt"; then
+        echo "runtime: FAIL: exp $tgt: Exp_v differs from sg_expf"
+        exit 1
+    fi
+done
+
 echo "-------- tests/runtime/pool_speed.c builds (a timing tool, not run)"
 echo "runtime: $CC $posix -O2 $strict -pthread tests/runtime/pool_speed.c"
 # shellcheck disable=SC2086  # flag lists

@@ -8,6 +8,25 @@
 
 #include "acts.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m256 Exp_v(__m256 x)
+{
+    __m256 n, r, p;
+    x = _mm256_min_ps(x, _mm256_set1_ps(88.0f));
+    n = _mm256_cvtepi32_ps(_mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), _mm256_blendv_ps(_mm256_set1_ps(0.5f), _mm256_set1_ps(-0.5f), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ)))));
+    r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
+    r = _mm256_add_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(2.12194440e-4f)));
+    p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(p, r), r), r), _mm256_set1_ps(1.0f));
+    p = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23)));
+    return _mm256_blendv_ps(p, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ));
+}
+
 /* ---- layer 1 "dw_hswish": dwconv --------------------------------------
  * input 9x11x37 -> output 9x11x37 (NHWC, float32)
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -2564,12 +2583,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -2635,12 +2649,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -2718,12 +2727,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -2789,12 +2793,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -2848,12 +2847,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -2919,12 +2913,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3006,12 +2995,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3109,12 +3093,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3196,12 +3175,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3267,12 +3241,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3350,12 +3319,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3453,12 +3417,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3576,12 +3535,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3679,12 +3633,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3762,12 +3711,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3833,12 +3777,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -3920,12 +3859,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4023,12 +3957,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4110,12 +4039,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4181,12 +4105,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4240,12 +4159,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4311,12 +4225,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4394,12 +4303,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4465,12 +4369,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4524,12 +4423,7 @@ static void Dw_dw_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -4940,133 +4834,73 @@ static void Pw_pw_sig_res_4x24(const float *restrict in, float *restrict out, co
             {
                 __m256 vo = vacc0x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob, vo);
             }
             {
                 __m256 vo = vacc0x1;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 8));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 8, vo);
             }
             {
                 __m256 vo = vacc0x2;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 16));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 16, vo);
             }
             {
                 __m256 vo = vacc1x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 33));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 33, vo);
             }
             {
                 __m256 vo = vacc1x1;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 41));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 41, vo);
             }
             {
                 __m256 vo = vacc1x2;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 49));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 49, vo);
             }
             {
                 __m256 vo = vacc2x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 66));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 66, vo);
             }
             {
                 __m256 vo = vacc2x1;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 74));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 74, vo);
             }
             {
                 __m256 vo = vacc2x2;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 82));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 82, vo);
             }
             {
                 __m256 vo = vacc3x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 99));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 99, vo);
             }
             {
                 __m256 vo = vacc3x1;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 107));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 107, vo);
             }
             {
                 __m256 vo = vacc3x2;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 115));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 115, vo);
             }
         }
@@ -5109,89 +4943,49 @@ static void Pw_pw_sig_res_4x24(const float *restrict in, float *restrict out, co
             {
                 __m256 vo = vacc0x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob, vo);
             }
             {
                 __m256 vo = vacc0x1;
                 vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + ob + 8, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0)));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 8, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc1x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 33));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 33, vo);
             }
             {
                 __m256 vo = vacc1x1;
                 vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + ob + 41, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0)));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 41, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc2x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 66));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 66, vo);
             }
             {
                 __m256 vo = vacc2x1;
                 vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + ob + 74, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0)));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 74, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc3x0;
                 vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + ob + 99));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 99, vo);
             }
             {
                 __m256 vo = vacc3x1;
                 vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + ob + 107, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0)));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 107, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0), vo);
             }
         }
@@ -6898,12 +6692,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -6930,12 +6719,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -6998,42 +6782,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 57, vo);
                 }
             }
@@ -7089,42 +6853,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 38, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 57, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7169,22 +6913,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
             }
@@ -7226,22 +6960,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7275,12 +6999,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -7307,12 +7026,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7353,12 +7067,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -7393,12 +7102,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7481,42 +7185,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 57, vo);
                 }
             }
@@ -7593,42 +7277,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 38, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 57, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7688,22 +7352,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
             }
@@ -7760,22 +7414,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7816,12 +7460,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -7856,12 +7495,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7895,12 +7529,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -7927,12 +7556,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -7995,42 +7619,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 57, vo);
                 }
             }
@@ -8086,42 +7690,22 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 38, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 57, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -8166,22 +7750,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 19, vo);
                 }
             }
@@ -8223,22 +7797,12 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 19, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -8272,12 +7836,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -8304,12 +7863,7 @@ static void Dw_sep_res_S1_8c4p(const float *restrict in, float *restrict out, co
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, 0, 0, 0, 0, 0), vo);
                 }
             }
@@ -9080,122 +8634,62 @@ static void Pw_bn_acts_S2_4x20(const float *restrict in, float *restrict out, co
             }
             {
                 __m256 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob, vo);
             }
             {
                 __m256 vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 8, vo);
             }
             {
                 __m256 vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 16, _mm256_setr_epi32(-1, -1, -1, -1, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc1x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 20, vo);
             }
             {
                 __m256 vo = vacc1x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 28, vo);
             }
             {
                 __m256 vo = vacc1x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 36, _mm256_setr_epi32(-1, -1, -1, -1, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc2x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 40, vo);
             }
             {
                 __m256 vo = vacc2x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 48, vo);
             }
             {
                 __m256 vo = vacc2x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 56, _mm256_setr_epi32(-1, -1, -1, -1, 0, 0, 0, 0), vo);
             }
             {
                 __m256 vo = vacc3x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 60, vo);
             }
             {
                 __m256 vo = vacc3x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 68, vo);
             }
             {
                 __m256 vo = vacc3x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 76, _mm256_setr_epi32(-1, -1, -1, -1, 0, 0, 0, 0), vo);
             }
         }
@@ -9221,32 +8715,17 @@ static void Pw_bn_acts_S2_4x20(const float *restrict in, float *restrict out, co
             }
             {
                 __m256 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob, vo);
             }
             {
                 __m256 vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_storeu_ps(out + ob + 8, vo);
             }
             {
                 __m256 vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[8];
-                    _mm256_storeu_ps(l, vo);
-                    for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm256_loadu_ps(l);
-                }
+                vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm256_maskstore_ps(out + ob + 16, _mm256_setr_epi32(-1, -1, -1, -1, 0, 0, 0, 0), vo);
             }
         }
@@ -10216,12 +9695,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -10236,12 +9710,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10276,42 +9745,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -10339,42 +9788,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10396,12 +9825,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -10420,12 +9844,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10453,42 +9872,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -10509,42 +9908,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10564,22 +9943,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
             }
@@ -10596,22 +9965,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10636,12 +9995,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -10660,12 +10014,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10713,42 +10062,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -10790,42 +10119,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10855,12 +10164,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -10887,12 +10191,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -10926,42 +10225,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -10989,42 +10268,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11049,22 +10308,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
             }
@@ -11086,22 +10335,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11122,12 +10361,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -11142,12 +10376,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11181,42 +10410,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -11244,42 +10453,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11301,12 +10490,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
             }
@@ -11325,12 +10509,7 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11357,42 +10536,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 126, vo);
                 }
             }
@@ -11413,42 +10572,22 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 84, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 126, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }
@@ -11468,22 +10607,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob, vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_storeu_ps(out + ob + 42, vo);
                 }
             }
@@ -11500,22 +10629,12 @@ static void Up_up_sig_8c4p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     __m256 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
                 {
                     __m256 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[8];
-                        _mm256_storeu_ps(l, vo);
-                        for (int i = 0; i < 8; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm256_loadu_ps(l);
-                    }
+                    vo = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), Exp_v(_mm256_sub_ps(_mm256_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm256_maskstore_ps(out + ob + 42, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
                 }
             }

@@ -8,6 +8,25 @@
 
 #include "mbv2.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m256 Exp_v(__m256 x)
+{
+    __m256 n, r, p;
+    x = _mm256_min_ps(x, _mm256_set1_ps(88.0f));
+    n = _mm256_cvtepi32_ps(_mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), _mm256_blendv_ps(_mm256_set1_ps(0.5f), _mm256_set1_ps(-0.5f), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ)))));
+    r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
+    r = _mm256_add_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(2.12194440e-4f)));
+    p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(p, r), r), r), _mm256_set1_ps(1.0f));
+    p = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23)));
+    return _mm256_blendv_ps(p, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ));
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 224x224x3 -> output 112x112x32 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 0, left 0, bottom 1, right 1)
@@ -24200,26 +24219,34 @@ static void Run_head(const float *in, const float *skip, float *out, const float
  * MACs 62720, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 1280 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 1280 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 1280; c += 32) {
+    for (int c = 0; c < 1280; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 1280 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
@@ -24237,6 +24264,22 @@ static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
 }
 
@@ -24250,7 +24293,7 @@ void mbv2_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv2_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_32c1p(in, out);
+    Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -24419,22 +24462,34 @@ static void Run_fc(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
 static void Softmax_prob_1000c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 1000 * p;
         float *restrict y = out + 1000 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 1000; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 1000; ++c) {
-            y[c] = sg_expf(x[c] - mx);
-            sum += y[c];
+        float l[8], mx, sum;
+        __m256 vm = _mm256_loadu_ps(x), vs = _mm256_setzero_ps();
+        for (int c = 8; c < 1000; c += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(x + c));
+        _mm256_storeu_ps(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 8; ++i) mx = l[i] > mx ? l[i] : mx;
+        vm = _mm256_set1_ps(mx);
+        for (int c = 0; c < 1000; c += 8) {
+            const __m256 e = Exp_v(_mm256_sub_ps(_mm256_loadu_ps(x + c), vm));
+            _mm256_storeu_ps(y + c, e);
+            vs = _mm256_add_ps(vs, e);
         }
-        for (int c = 0; c < 1000; ++c) {
-            float v = y[c] / sum;
-            y[c] = v;
+        _mm256_storeu_ps(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 8; ++i) sum += l[i];
+        vm = _mm256_set1_ps(sum);
+        for (int c = 0; c < 1000; c += 8) {
+            {
+                __m256 vo = _mm256_div_ps(_mm256_loadu_ps(y + c), vm);
+                _mm256_storeu_ps(out + 1000 * p + c, vo);
+            }
         }
     }
 }

@@ -8,6 +8,25 @@
 
 #include "mbv3s.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m256 Exp_v(__m256 x)
+{
+    __m256 n, r, p;
+    x = _mm256_min_ps(x, _mm256_set1_ps(88.0f));
+    n = _mm256_cvtepi32_ps(_mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), _mm256_blendv_ps(_mm256_set1_ps(0.5f), _mm256_set1_ps(-0.5f), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ)))));
+    r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
+    r = _mm256_add_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(2.12194440e-4f)));
+    p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(p, r), r), r), _mm256_set1_ps(1.0f));
+    p = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23)));
+    return _mm256_blendv_ps(p, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ));
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 224x224x3 -> output 112x112x16 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 0, left 0, bottom 1, right 1)
@@ -7072,7 +7091,7 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * MACs 42240, parameters 4728
  * packed weights 4728 floats, scratch 216 floats
  *
- * stage 1: global average over 196 pixels -> 96 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 96 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 96 -> 24 channels
@@ -7098,20 +7117,29 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][96], se_b1 [24], se_w2 [96][24], se_b2 [96]
  */
-/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q4_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q4_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 96; c += 32) {
+    {
+        const int c = 0;
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 96 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
@@ -7128,6 +7156,51 @@ static void Gpool_q4_S1_32c1p(const float *restrict in, float *restrict out)
         {
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + c + 24, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 64);
+        __m256 a1 = _mm256_loadu_ps(in + 72);
+        __m256 a2 = _mm256_loadu_ps(in + 80);
+        __m256 a3 = _mm256_loadu_ps(in + 88);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 96 * p + 64;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 64, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 72, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 80, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 88, vo);
         }
     }
 }
@@ -7270,7 +7343,7 @@ void mbv3s_q4(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 120,   /* stage 3's output in scratch */
         S3_W = 2328,    /* stage 3's packed weights */
     };
-    Gpool_q4_S1_32c1p(in, scratch);
+    Gpool_q4_S1_64c1p(in, scratch);
     Pw_q4_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q4_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q4_S4_96c1p(in, out, scratch + S3_OUT);
@@ -10971,7 +11044,7 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
@@ -11003,20 +11076,28 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q5_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q5_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 224; c += 32) {
+    for (int c = 0; c < 192; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
@@ -11034,21 +11115,61 @@ static void Gpool_q5_S1_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
-    {   /* 2 more vectors */
-        __m256 a0 = _mm256_loadu_ps(in + 224);
-        __m256 a1 = _mm256_loadu_ps(in + 232);
+    {   /* 6 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 192);
+        __m256 a1 = _mm256_loadu_ps(in + 200);
+        __m256 a2 = _mm256_loadu_ps(in + 208);
+        __m256 a3 = _mm256_loadu_ps(in + 216);
+        __m256 a4 = _mm256_loadu_ps(in + 224);
+        __m256 a5 = _mm256_loadu_ps(in + 232);
         for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 240 * p + 224;
+            const float *restrict x = in + 240 * p + 192;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm256_storeu_ps(out + 224, vo);
+            _mm256_storeu_ps(out + 192, vo);
         }
         {
             __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 200, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 208, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 216, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 224, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + 232, vo);
         }
     }
@@ -11247,7 +11368,7 @@ void mbv3s_q5(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q5_S1_32c1p(in, scratch);
+    Gpool_q5_S1_64c1p(in, scratch);
     Pw_q5_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q5_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q5_S4_240c1p(in, out, scratch + S3_OUT);
@@ -14977,7 +15098,7 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
@@ -15009,20 +15130,28 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q6_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q6_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 224; c += 32) {
+    for (int c = 0; c < 192; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
@@ -15040,21 +15169,61 @@ static void Gpool_q6_S1_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
-    {   /* 2 more vectors */
-        __m256 a0 = _mm256_loadu_ps(in + 224);
-        __m256 a1 = _mm256_loadu_ps(in + 232);
+    {   /* 6 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 192);
+        __m256 a1 = _mm256_loadu_ps(in + 200);
+        __m256 a2 = _mm256_loadu_ps(in + 208);
+        __m256 a3 = _mm256_loadu_ps(in + 216);
+        __m256 a4 = _mm256_loadu_ps(in + 224);
+        __m256 a5 = _mm256_loadu_ps(in + 232);
         for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 240 * p + 224;
+            const float *restrict x = in + 240 * p + 192;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm256_storeu_ps(out + 224, vo);
+            _mm256_storeu_ps(out + 192, vo);
         }
         {
             __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 200, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 208, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 216, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 224, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + 232, vo);
         }
     }
@@ -15253,7 +15422,7 @@ void mbv3s_q6(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q6_S1_32c1p(in, scratch);
+    Gpool_q6_S1_64c1p(in, scratch);
     Pw_q6_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q6_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q6_S4_240c1p(in, out, scratch + S3_OUT);
@@ -18892,7 +19061,7 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * MACs 54720, parameters 7832
  * packed weights 7832 floats, scratch 272 floats
  *
- * stage 1: global average over 196 pixels -> 120 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 120 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 120 -> 32 channels
@@ -18919,20 +19088,29 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [32][120], se_b1 [32], se_w2 [120][32], se_b2 [120]
  */
-/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q7_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q7_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 96; c += 32) {
+    {
+        const int c = 0;
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 120 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
@@ -18950,27 +19128,67 @@ static void Gpool_q7_S1_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
-    {   /* 3 more vectors */
-        __m256 a0 = _mm256_loadu_ps(in + 96);
-        __m256 a1 = _mm256_loadu_ps(in + 104);
-        __m256 a2 = _mm256_loadu_ps(in + 112);
+    {   /* 7 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 64);
+        __m256 a1 = _mm256_loadu_ps(in + 72);
+        __m256 a2 = _mm256_loadu_ps(in + 80);
+        __m256 a3 = _mm256_loadu_ps(in + 88);
+        __m256 a4 = _mm256_loadu_ps(in + 96);
+        __m256 a5 = _mm256_loadu_ps(in + 104);
+        __m256 a6 = _mm256_loadu_ps(in + 112);
         for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 120 * p + 96;
+            const float *restrict x = in + 120 * p + 64;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm256_storeu_ps(out + 96, vo);
+            _mm256_storeu_ps(out + 64, vo);
         }
         {
             __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm256_storeu_ps(out + 104, vo);
+            _mm256_storeu_ps(out + 72, vo);
         }
         {
             __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 80, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 88, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 96, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 104, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + 112, vo);
         }
     }
@@ -19166,7 +19384,7 @@ void mbv3s_q7(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 152,   /* stage 3's output in scratch */
         S3_W = 3872,    /* stage 3's packed weights */
     };
-    Gpool_q7_S1_32c1p(in, scratch);
+    Gpool_q7_S1_64c1p(in, scratch);
     Pw_q7_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q7_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q7_S4_120c1p(in, out, scratch + S3_OUT);
@@ -22864,7 +23082,7 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * MACs 67968, parameters 11704
  * packed weights 11704 floats, scratch 328 floats
  *
- * stage 1: global average over 196 pixels -> 144 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 144 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 144 -> 40 channels
@@ -22892,20 +23110,28 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [40][144], se_b1 [40], se_w2 [144][40], se_b2 [144]
  */
-/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q8_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q8_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 128; c += 32) {
+    for (int c = 0; c < 128; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 144 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
@@ -22922,6 +23148,22 @@ static void Gpool_q8_S1_32c1p(const float *restrict in, float *restrict out)
         {
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
             _mm256_storeu_ps(out + c + 24, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 56, vo);
         }
     }
     {   /* 2 more vectors */
@@ -23153,7 +23395,7 @@ void mbv3s_q8(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 184,   /* stage 3's output in scratch */
         S3_W = 5800,    /* stage 3's packed weights */
     };
-    Gpool_q8_S1_32c1p(in, scratch);
+    Gpool_q8_S1_64c1p(in, scratch);
     Pw_q8_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q8_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q8_S4_144c1p(in, out, scratch + S3_OUT);
@@ -25011,7 +25253,7 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * MACs 69696, parameters 41832
  * packed weights 41832 floats, scratch 648 floats
  *
- * stage 1: global average over 49 pixels -> 288 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 288 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 288 -> 72 channels
@@ -25043,20 +25285,28 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [72][288], se_b1 [72], se_w2 [288][72], se_b2 [288]
  */
-/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q9_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q9_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 288; c += 32) {
+    for (int c = 0; c < 256; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 288 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
@@ -25073,6 +25323,51 @@ static void Gpool_q9_S1_32c1p(const float *restrict in, float *restrict out)
         {
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
             _mm256_storeu_ps(out + c + 24, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 256);
+        __m256 a1 = _mm256_loadu_ps(in + 264);
+        __m256 a2 = _mm256_loadu_ps(in + 272);
+        __m256 a3 = _mm256_loadu_ps(in + 280);
+        for (int p = 1; p < 49; ++p) {
+            const float *restrict x = in + 288 * p + 256;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + 256, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + 264, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + 272, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + 280, vo);
         }
     }
 }
@@ -25223,7 +25518,7 @@ void mbv3s_q9(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 360,   /* stage 3's output in scratch */
         S3_W = 20808,   /* stage 3's packed weights */
     };
-    Gpool_q9_S1_32c1p(in, scratch);
+    Gpool_q9_S1_64c1p(in, scratch);
     Pw_q9_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q9_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q9_S4_288c1p(in, out, scratch + S3_OUT);
@@ -28639,7 +28934,7 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -28671,20 +28966,28 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q10_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q10_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 32) {
+    for (int c = 0; c < 576; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
@@ -28701,6 +29004,22 @@ static void Gpool_q10_S1_32c1p(const float *restrict in, float *restrict out)
         {
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
             _mm256_storeu_ps(out + c + 24, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 56, vo);
         }
     }
 }
@@ -28898,7 +29217,7 @@ void mbv3s_q10(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q10_S1_32c1p(in, scratch);
+    Gpool_q10_S1_64c1p(in, scratch);
     Pw_q10_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q10_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q10_S4_576c1p(in, out, scratch + S3_OUT);
@@ -32331,7 +32650,7 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -32363,20 +32682,28 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_q11_S1_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q11_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 32) {
+    for (int c = 0; c < 576; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
@@ -32393,6 +32720,22 @@ static void Gpool_q11_S1_32c1p(const float *restrict in, float *restrict out)
         {
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
             _mm256_storeu_ps(out + c + 24, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 56, vo);
         }
     }
 }
@@ -32590,7 +32933,7 @@ void mbv3s_q11(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q11_S1_32c1p(in, scratch);
+    Gpool_q11_S1_64c1p(in, scratch);
     Pw_q11_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q11_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q11_S4_576c1p(in, out, scratch + S3_OUT);
@@ -33100,26 +33443,34 @@ static void Run_head(const float *in, const float *skip, float *out, const float
  * MACs 28224, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 32) {
+    for (int c = 0; c < 576; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
@@ -33137,6 +33488,22 @@ static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
 }
 
@@ -33150,7 +33517,7 @@ void mbv3s_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv3s_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_32c1p(in, out);
+    Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -33431,22 +33798,34 @@ static void Run_fc2(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
 static void Softmax_prob_1000c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 1000 * p;
         float *restrict y = out + 1000 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 1000; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 1000; ++c) {
-            y[c] = sg_expf(x[c] - mx);
-            sum += y[c];
+        float l[8], mx, sum;
+        __m256 vm = _mm256_loadu_ps(x), vs = _mm256_setzero_ps();
+        for (int c = 8; c < 1000; c += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(x + c));
+        _mm256_storeu_ps(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 8; ++i) mx = l[i] > mx ? l[i] : mx;
+        vm = _mm256_set1_ps(mx);
+        for (int c = 0; c < 1000; c += 8) {
+            const __m256 e = Exp_v(_mm256_sub_ps(_mm256_loadu_ps(x + c), vm));
+            _mm256_storeu_ps(y + c, e);
+            vs = _mm256_add_ps(vs, e);
         }
-        for (int c = 0; c < 1000; ++c) {
-            float v = y[c] / sum;
-            y[c] = v;
+        _mm256_storeu_ps(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 8; ++i) sum += l[i];
+        vm = _mm256_set1_ps(sum);
+        for (int c = 0; c < 1000; c += 8) {
+            {
+                __m256 vo = _mm256_div_ps(_mm256_loadu_ps(y + c), vm);
+                _mm256_storeu_ps(out + 1000 * p + c, vo);
+            }
         }
     }
 }

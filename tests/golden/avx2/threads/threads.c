@@ -11994,26 +11994,34 @@ static void Run_s5(const float *in, const float *skip, float *out, const float *
  * MACs 768, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 6 pixels -> 128 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 6 pixels -> 128 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
-static void Gpool_gap_32c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_gap_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 128; c += 32) {
+    for (int c = 0; c < 128; c += 64) {
         __m256 a0 = _mm256_loadu_ps(in + c);
         __m256 a1 = _mm256_loadu_ps(in + c + 8);
         __m256 a2 = _mm256_loadu_ps(in + c + 16);
         __m256 a3 = _mm256_loadu_ps(in + c + 24);
+        __m256 a4 = _mm256_loadu_ps(in + c + 32);
+        __m256 a5 = _mm256_loadu_ps(in + c + 40);
+        __m256 a6 = _mm256_loadu_ps(in + c + 48);
+        __m256 a7 = _mm256_loadu_ps(in + c + 56);
         for (int p = 1; p < 6; ++p) {
             const float *restrict x = in + 128 * p + c;
             a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
             a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
             a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
             a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
+            a4 = _mm256_add_ps(a4, _mm256_loadu_ps(x + 32));
+            a5 = _mm256_add_ps(a5, _mm256_loadu_ps(x + 40));
+            a6 = _mm256_add_ps(a6, _mm256_loadu_ps(x + 48));
+            a7 = _mm256_add_ps(a7, _mm256_loadu_ps(x + 56));
         }
         {
             __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
@@ -12031,6 +12039,22 @@ static void Gpool_gap_32c1p(const float *restrict in, float *restrict out)
             __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
             _mm256_storeu_ps(out + c + 24, vo);
         }
+        {
+            __m256 vo = _mm256_mul_ps(a4, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm256_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a5, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm256_storeu_ps(out + c + 40, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a6, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm256_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a7, _mm256_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm256_storeu_ps(out + c + 56, vo);
+        }
     }
 }
 
@@ -12044,7 +12068,7 @@ void threads_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void threads_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_32c1p(in, out);
+    Gpool_gap_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -8,6 +8,25 @@
 
 #include "acts.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m512 Exp_v(__m512 x)
+{
+    __m512 n, r, p;
+    x = _mm512_min_ps(x, _mm512_set1_ps(88.0f));
+    n = _mm512_cvtepi32_ps(_mm512_cvttps_epi32(_mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(0.5f), _mm512_set1_ps(-0.5f)))));
+    r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.12194440e-4f)));
+    p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(p, r), r), r), _mm512_set1_ps(1.0f));
+    p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23)));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ), p, _mm512_setzero_ps());
+}
+
 /* ---- layer 1 "dw_hswish": dwconv --------------------------------------
  * input 9x11x37 -> output 9x11x37 (NHWC, float32)
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -3216,12 +3235,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3268,12 +3282,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -3339,12 +3348,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3403,12 +3407,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -3486,12 +3485,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3562,12 +3556,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -3633,12 +3622,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3697,12 +3681,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -3756,12 +3735,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3808,12 +3782,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -3879,12 +3848,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -3943,12 +3907,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4030,12 +3989,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4110,12 +4064,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4213,12 +4162,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4309,12 +4253,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4396,12 +4335,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4476,12 +4410,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4547,12 +4476,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4611,12 +4535,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4694,12 +4613,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4770,12 +4684,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -4873,12 +4782,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -4969,12 +4873,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5092,12 +4991,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -5208,12 +5102,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5311,12 +5200,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -5407,12 +5291,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5490,12 +5369,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -5566,12 +5440,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5637,12 +5506,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -5701,12 +5565,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5788,12 +5647,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -5868,12 +5722,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -5971,12 +5820,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6067,12 +5911,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6154,12 +5993,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6234,12 +6068,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6305,12 +6134,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6369,12 +6193,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6428,12 +6247,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6480,12 +6294,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6551,12 +6360,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6615,12 +6419,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6698,12 +6497,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6774,12 +6568,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6845,12 +6634,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -6909,12 +6693,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -6968,12 +6747,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -7020,12 +6794,7 @@ static void Dw_dw_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
                 }
             }
@@ -7640,298 +7409,163 @@ static void Pw_pw_sig_res_9x33(const float *restrict in, float *restrict out, co
             {
                 __m512 vo = vacc0x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob, vo);
             }
             {
                 __m512 vo = vacc0x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 16));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 16, vo);
             }
             {
                 __m512 vo = vacc0x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 32));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 32, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc1x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 33));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 33, vo);
             }
             {
                 __m512 vo = vacc1x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 49));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 49, vo);
             }
             {
                 __m512 vo = vacc1x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 65));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 65, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc2x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 66));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 66, vo);
             }
             {
                 __m512 vo = vacc2x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 82));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 82, vo);
             }
             {
                 __m512 vo = vacc2x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 98));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 98, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc3x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 99));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 99, vo);
             }
             {
                 __m512 vo = vacc3x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 115));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 115, vo);
             }
             {
                 __m512 vo = vacc3x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 131));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 131, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc4x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 132));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 132, vo);
             }
             {
                 __m512 vo = vacc4x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 148));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 148, vo);
             }
             {
                 __m512 vo = vacc4x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 164));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 164, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc5x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 165));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 165, vo);
             }
             {
                 __m512 vo = vacc5x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 181));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 181, vo);
             }
             {
                 __m512 vo = vacc5x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 197));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 197, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc6x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 198));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 198, vo);
             }
             {
                 __m512 vo = vacc6x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 214));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 214, vo);
             }
             {
                 __m512 vo = vacc6x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 230));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 230, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc7x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 231));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 231, vo);
             }
             {
                 __m512 vo = vacc7x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 247));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 247, vo);
             }
             {
                 __m512 vo = vacc7x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 263));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 263, (__mmask16)0x0001, vo);
             }
             {
                 __m512 vo = vacc8x0;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 264));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 264, vo);
             }
             {
                 __m512 vo = vacc8x1;
                 vo = _mm512_add_ps(vo, _mm512_loadu_ps(res + ob + 280));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 280, vo);
             }
             {
                 __m512 vo = vacc8x2;
                 vo = _mm512_add_ps(vo, _mm512_maskz_loadu_ps((__mmask16)0x0001, res + ob + 296));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 296, (__mmask16)0x0001, vo);
             }
         }
@@ -10615,12 +10249,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -10647,12 +10276,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -10729,62 +10353,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 57, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 76, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 95, vo);
                 }
             }
@@ -10854,62 +10448,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 19, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 38, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 57, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 76, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 95, (__mmask16)0x0007, vo);
                 }
             }
@@ -10943,12 +10507,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -10975,12 +10534,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -11021,12 +10575,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -11061,12 +10610,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -11169,62 +10713,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 57, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 76, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 95, vo);
                 }
             }
@@ -11321,62 +10835,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 19, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 38, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 57, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 76, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 95, (__mmask16)0x0007, vo);
                 }
             }
@@ -11417,12 +10901,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -11457,12 +10936,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -11496,12 +10970,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -11528,12 +10997,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -11610,62 +11074,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 19, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 38, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 57, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 76, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 95, vo);
                 }
             }
@@ -11735,62 +11169,32 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 19, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 38, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 57, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 76, (__mmask16)0x0007, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 95, (__mmask16)0x0007, vo);
                 }
             }
@@ -11824,12 +11228,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -11856,12 +11255,7 @@ static void Dw_sep_res_S1_16c8p(const float *restrict in, float *restrict out, c
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x0007, vo);
                 }
             }
@@ -13014,282 +12408,142 @@ static void Pw_bn_acts_S2_14x20(const float *restrict in, float *restrict out, c
             }
             {
                 __m512 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob, vo);
             }
             {
                 __m512 vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 16, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc1x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 20, vo);
             }
             {
                 __m512 vo = vacc1x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 36, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc2x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 40, vo);
             }
             {
                 __m512 vo = vacc2x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 56, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc3x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 60, vo);
             }
             {
                 __m512 vo = vacc3x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 76, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc4x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 80, vo);
             }
             {
                 __m512 vo = vacc4x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 96, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc5x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 100, vo);
             }
             {
                 __m512 vo = vacc5x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 116, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc6x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 120, vo);
             }
             {
                 __m512 vo = vacc6x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 136, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc7x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 140, vo);
             }
             {
                 __m512 vo = vacc7x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 156, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc8x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 160, vo);
             }
             {
                 __m512 vo = vacc8x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 176, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc9x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 180, vo);
             }
             {
                 __m512 vo = vacc9x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 196, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc10x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 200, vo);
             }
             {
                 __m512 vo = vacc10x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 216, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc11x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 220, vo);
             }
             {
                 __m512 vo = vacc11x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 236, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc12x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 240, vo);
             }
             {
                 __m512 vo = vacc12x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 256, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc13x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 260, vo);
             }
             {
                 __m512 vo = vacc13x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 276, (__mmask16)0x000F, vo);
             }
         }
@@ -13382,222 +12636,112 @@ static void Pw_bn_acts_S2_14x20(const float *restrict in, float *restrict out, c
             }
             {
                 __m512 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob, vo);
             }
             {
                 __m512 vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 16, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc1x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 20, vo);
             }
             {
                 __m512 vo = vacc1x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 36, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc2x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 40, vo);
             }
             {
                 __m512 vo = vacc2x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 56, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc3x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 60, vo);
             }
             {
                 __m512 vo = vacc3x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 76, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc4x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 80, vo);
             }
             {
                 __m512 vo = vacc4x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 96, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc5x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 100, vo);
             }
             {
                 __m512 vo = vacc5x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 116, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc6x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 120, vo);
             }
             {
                 __m512 vo = vacc6x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 136, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc7x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 140, vo);
             }
             {
                 __m512 vo = vacc7x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 156, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc8x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 160, vo);
             }
             {
                 __m512 vo = vacc8x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 176, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc9x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 180, vo);
             }
             {
                 __m512 vo = vacc9x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 196, (__mmask16)0x000F, vo);
             }
             {
                 __m512 vo = vacc10x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 200, vo);
             }
             {
                 __m512 vo = vacc10x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob + 216, (__mmask16)0x000F, vo);
             }
         }
@@ -14504,12 +13648,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -14524,12 +13663,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
             }
@@ -14567,52 +13701,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
             }
@@ -14643,52 +13752,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
             }
@@ -14720,62 +13804,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 210, vo);
                 }
             }
@@ -14800,62 +13854,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 210, (__mmask16)0x001F, vo);
                 }
             }
@@ -14880,12 +13904,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -14904,12 +13923,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
             }
@@ -14962,52 +13976,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
             }
@@ -15054,52 +14043,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
             }
@@ -15139,62 +14103,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 210, vo);
                 }
             }
@@ -15228,62 +14162,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 210, (__mmask16)0x001F, vo);
                 }
             }
@@ -15304,12 +14208,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
             }
@@ -15324,12 +14223,7 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
             }
@@ -15366,52 +14260,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
             }
@@ -15442,52 +14311,27 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
             }
@@ -15518,62 +14362,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 42, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 84, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 126, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 168, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_storeu_ps(out + ob + 210, vo);
                 }
             }
@@ -15598,62 +14412,32 @@ static void Up_up_sig_16c8p(const float *restrict in, float *restrict out, const
                 }
                 {
                     __m512 vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 42, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 84, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 126, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 168, (__mmask16)0x001F, vo);
                 }
                 {
                     __m512 vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[16];
-                        _mm512_storeu_ps(l, vo);
-                        for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = _mm512_loadu_ps(l);
-                    }
+                    vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                     _mm512_mask_storeu_ps(out + ob + 210, (__mmask16)0x001F, vo);
                 }
             }

@@ -8,6 +8,25 @@
 
 #include "chain.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m512 Exp_v(__m512 x)
+{
+    __m512 n, r, p;
+    x = _mm512_min_ps(x, _mm512_set1_ps(88.0f));
+    n = _mm512_cvtepi32_ps(_mm512_cvttps_epi32(_mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(0.5f), _mm512_set1_ps(-0.5f)))));
+    r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.12194440e-4f)));
+    p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(p, r), r), r), _mm512_set1_ps(1.0f));
+    p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23)));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ), p, _mm512_setzero_ps());
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 29x27x3 -> output 15x14x16 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -8795,42 +8814,22 @@ static void Pw_q2_S3_1x64(const float *restrict in, float *restrict out, const f
             }
             {
                 __m512 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob, vo);
             }
             {
                 __m512 vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 16, vo);
             }
             {
                 __m512 vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 32, vo);
             }
             {
                 __m512 vo = vacc0x3;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_storeu_ps(out + ob + 48, vo);
             }
         }
@@ -8848,12 +8847,7 @@ static void Pw_q2_S3_1x64(const float *restrict in, float *restrict out, const f
             }
             {
                 __m512 vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[16];
-                    _mm512_storeu_ps(l, vo);
-                    for (int i = 0; i < 16; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = _mm512_loadu_ps(l);
-                }
+                vo = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), Exp_v(_mm512_sub_ps(_mm512_setzero_ps(), vo))));   /* Exp_v: simd/exp.c.in */
                 _mm512_mask_storeu_ps(out + ob, (__mmask16)0x00FF, vo);
             }
         }

@@ -22284,26 +22284,51 @@ static void Run_f9(const float *in, const float *skip, float *out, const float *
  * MACs 16384, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 64 pixels -> 256 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 64 pixels -> 256 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_pool_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 256; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 64; ++p) {
             const float *restrict x = in + 256 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
@@ -22321,6 +22346,54 @@ static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
+        }
     }
 }
 
@@ -22334,7 +22407,7 @@ void fact_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void fact_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_64c1p(in, out);
+    Gpool_pool_256c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -8,6 +8,25 @@
 
 #include "mbv1.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m512 Exp_v(__m512 x)
+{
+    __m512 n, r, p;
+    x = _mm512_min_ps(x, _mm512_set1_ps(88.0f));
+    n = _mm512_cvtepi32_ps(_mm512_cvttps_epi32(_mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(0.5f), _mm512_set1_ps(-0.5f)))));
+    r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.12194440e-4f)));
+    p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(p, r), r), r), _mm512_set1_ps(1.0f));
+    p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23)));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ), p, _mm512_setzero_ps());
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 224x224x3 -> output 112x112x32 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 0, left 0, bottom 1, right 1)
@@ -26396,26 +26415,50 @@ static void Run_b13(const float *in, const float *skip, float *out, const float 
  * MACs 50176, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 1024 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 49 pixels -> 1024 channels (vector code: 16 vectors of channels
+ *     per pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_pool_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 1024; c += 64) {
+    for (int c = 0; c < 1024; c += 256) {
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 1024 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
@@ -26433,6 +26476,54 @@ static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
+        }
     }
 }
 
@@ -26446,7 +26537,7 @@ void mbv1_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv1_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_64c1p(in, out);
+    Gpool_pool_256c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -26631,20 +26722,43 @@ static void Run_fc(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
 static void Softmax_prob_1000c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 1000 * p;
         float *restrict y = out + 1000 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 1000; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 1000; ++c) {
+        float l[16], mx, sum;
+        __m512 vm = _mm512_loadu_ps(x), vs = _mm512_setzero_ps();
+        for (int c = 16; c < 992; c += 16) vm = _mm512_max_ps(vm, _mm512_loadu_ps(x + c));
+        _mm512_storeu_ps(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 16; ++i) mx = l[i] > mx ? l[i] : mx;
+        for (int c = 992; c < 1000; ++c) {
+            mx = x[c] > mx ? x[c] : mx;
+        }
+        vm = _mm512_set1_ps(mx);
+        for (int c = 0; c < 992; c += 16) {
+            const __m512 e = Exp_v(_mm512_sub_ps(_mm512_loadu_ps(x + c), vm));
+            _mm512_storeu_ps(y + c, e);
+            vs = _mm512_add_ps(vs, e);
+        }
+        _mm512_storeu_ps(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 16; ++i) sum += l[i];
+        for (int c = 992; c < 1000; ++c) {
             y[c] = sg_expf(x[c] - mx);
             sum += y[c];
         }
-        for (int c = 0; c < 1000; ++c) {
+        vm = _mm512_set1_ps(sum);
+        for (int c = 0; c < 992; c += 16) {
+            {
+                __m512 vo = _mm512_div_ps(_mm512_loadu_ps(y + c), vm);
+                _mm512_storeu_ps(out + 1000 * p + c, vo);
+            }
+        }
+        for (int c = 992; c < 1000; ++c) {
             float v = y[c] / sum;
             y[c] = v;
         }

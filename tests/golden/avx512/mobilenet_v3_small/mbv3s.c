@@ -8,6 +8,25 @@
 
 #include "mbv3s.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline __m512 Exp_v(__m512 x)
+{
+    __m512 n, r, p;
+    x = _mm512_min_ps(x, _mm512_set1_ps(88.0f));
+    n = _mm512_cvtepi32_ps(_mm512_cvttps_epi32(_mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)), _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(0.5f), _mm512_set1_ps(-0.5f)))));
+    r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_add_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(2.12194440e-4f)));
+    p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(p, r), r), r), _mm512_set1_ps(1.0f));
+    p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(n), _mm512_set1_epi32(127)), 23)));
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ), p, _mm512_setzero_ps());
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 224x224x3 -> output 112x112x16 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 0, left 0, bottom 1, right 1)
@@ -12681,7 +12700,7 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * MACs 42240, parameters 4728
  * packed weights 5504 floats, scratch 216 floats
  *
- * stage 1: global average over 196 pixels -> 96 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 96 channels (vector code: 6 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 96 -> 24 channels
@@ -12708,8 +12727,8 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][96], se_b1 [24], se_w2 [96][24], se_b2 [96]
  */
-/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q4_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 96c1p, 96 channels x 1 pixel (scalar code) */
+static void Gpool_q4_S1_96c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
@@ -12717,12 +12736,16 @@ static void Gpool_q4_S1_64c1p(const float *restrict in, float *restrict out)
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 96 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
@@ -12740,22 +12763,13 @@ static void Gpool_q4_S1_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
-    }
-    {   /* 2 more vectors */
-        __m512 a0 = _mm512_loadu_ps(in + 64);
-        __m512 a1 = _mm512_loadu_ps(in + 80);
-        for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 96 * p + 64;
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
-            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 64, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 64, vo);
-        }
-        {
-            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 80, vo);
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 80, vo);
         }
     }
 }
@@ -12928,7 +12942,7 @@ void mbv3s_q4(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 120,   /* stage 3's output in scratch */
         S3_W = 3104,    /* stage 3's packed weights */
     };
-    Gpool_q4_S1_64c1p(in, scratch);
+    Gpool_q4_S1_96c1p(in, scratch);
     Pw_q4_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q4_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q4_S4_96c1p(in, out, scratch + S3_OUT);
@@ -17713,8 +17727,8 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 15 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x64 register tile (1 pixels x 4
@@ -17743,20 +17757,43 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q5_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 240c1p, 240 channels x 1 pixel (scalar code) */
+static void Gpool_q5_S1_240c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 192; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
@@ -17774,28 +17811,49 @@ static void Gpool_q5_S1_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
-    }
-    {   /* 3 more vectors */
-        __m512 a0 = _mm512_loadu_ps(in + 192);
-        __m512 a1 = _mm512_loadu_ps(in + 208);
-        __m512 a2 = _mm512_loadu_ps(in + 224);
-        for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 240 * p + 192;
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
-            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
-            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 64, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 192, vo);
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 80, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 208, vo);
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 96, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 224, vo);
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 224, vo);
         }
     }
 }
@@ -17997,7 +18055,7 @@ void mbv3s_q5(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q5_S1_64c1p(in, scratch);
+    Gpool_q5_S1_240c1p(in, scratch);
     Pw_q5_S2_1x64(scratch, scratch + S2_OUT, packed);
     Pw_q5_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q5_S4_240c1p(in, out, scratch + S3_OUT);
@@ -22829,8 +22887,8 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 15 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x64 register tile (1 pixels x 4
@@ -22859,20 +22917,43 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q6_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 240c1p, 240 channels x 1 pixel (scalar code) */
+static void Gpool_q6_S1_240c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 192; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
@@ -22890,28 +22971,49 @@ static void Gpool_q6_S1_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
-    }
-    {   /* 3 more vectors */
-        __m512 a0 = _mm512_loadu_ps(in + 192);
-        __m512 a1 = _mm512_loadu_ps(in + 208);
-        __m512 a2 = _mm512_loadu_ps(in + 224);
-        for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 240 * p + 192;
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
-            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
-            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 64, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 192, vo);
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 80, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 208, vo);
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 96, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 224, vo);
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 224, vo);
         }
     }
 }
@@ -23113,7 +23215,7 @@ void mbv3s_q6(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q6_S1_64c1p(in, scratch);
+    Gpool_q6_S1_240c1p(in, scratch);
     Pw_q6_S2_1x64(scratch, scratch + S2_OUT, packed);
     Pw_q6_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q6_S4_240c1p(in, out, scratch + S3_OUT);
@@ -31591,7 +31693,7 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * MACs 54720, parameters 7832
  * packed weights 8096 floats, scratch 272 floats
  *
- * stage 1: global average over 196 pixels -> 120 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 120 channels (vector code: 7 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 120 -> 32 channels
@@ -31618,8 +31720,8 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [32][120], se_b1 [32], se_w2 [120][32], se_b2 [120]
  */
-/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q7_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 112c1p, 112 channels x 1 pixel (scalar code) */
+static void Gpool_q7_S1_112c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
@@ -31627,12 +31729,18 @@ static void Gpool_q7_S1_64c1p(const float *restrict in, float *restrict out)
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 120 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
@@ -31650,28 +31758,17 @@ static void Gpool_q7_S1_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
-    }
-    {   /* 3 more vectors */
-        __m512 a0 = _mm512_loadu_ps(in + 64);
-        __m512 a1 = _mm512_loadu_ps(in + 80);
-        __m512 a2 = _mm512_loadu_ps(in + 96);
-        for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 120 * p + 64;
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
-            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
-            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 64, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 64, vo);
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 80, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 80, vo);
-        }
-        {
-            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 96, vo);
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 96, vo);
         }
     }
     {   /* 8-channel tail, masked */
@@ -31877,7 +31974,7 @@ void mbv3s_q7(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 152,   /* stage 3's output in scratch */
         S3_W = 3872,    /* stage 3's packed weights */
     };
-    Gpool_q7_S1_64c1p(in, scratch);
+    Gpool_q7_S1_112c1p(in, scratch);
     Pw_q7_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q7_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q7_S4_120c1p(in, out, scratch + S3_OUT);
@@ -36608,7 +36705,7 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * MACs 67968, parameters 11704
  * packed weights 12864 floats, scratch 328 floats
  *
- * stage 1: global average over 196 pixels -> 144 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 144 channels (vector code: 9 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 144 -> 40 channels
@@ -36636,20 +36733,31 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [40][144], se_b1 [40], se_w2 [144][40], se_b2 [144]
  */
-/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q8_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 144c1p, 144 channels x 1 pixel (scalar code) */
+static void Gpool_q8_S1_144c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 128; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 144 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
@@ -36667,16 +36775,25 @@ static void Gpool_q8_S1_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
-    }
-    {   /* 1 more vector */
-        __m512 a0 = _mm512_loadu_ps(in + 128);
-        for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 144 * p + 128;
-            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 64, vo);
         }
         {
-            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
-            _mm512_storeu_ps(out + 128, vo);
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm512_storeu_ps(out + c + 128, vo);
         }
     }
 }
@@ -36849,7 +36966,7 @@ void mbv3s_q8(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 184,   /* stage 3's output in scratch */
         S3_W = 6960,    /* stage 3's packed weights */
     };
-    Gpool_q8_S1_64c1p(in, scratch);
+    Gpool_q8_S1_144c1p(in, scratch);
     Pw_q8_S2_1x40(scratch, scratch + S2_OUT, packed);
     Pw_q8_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q8_S4_144c1p(in, out, scratch + S3_OUT);
@@ -38770,7 +38887,7 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * MACs 69696, parameters 41832
  * packed weights 44144 floats, scratch 648 floats
  *
- * stage 1: global average over 49 pixels -> 288 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 288 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 288 -> 72 channels
@@ -38802,20 +38919,45 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [72][288], se_b1 [72], se_w2 [288][72], se_b2 [288]
  */
-/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q9_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_q9_S1_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 256; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 288 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
@@ -38832,6 +38974,54 @@ static void Gpool_q9_S1_64c1p(const float *restrict in, float *restrict out)
         {
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
         }
     }
     {   /* 2 more vectors */
@@ -39079,7 +39269,7 @@ void mbv3s_q9(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 360,   /* stage 3's output in scratch */
         S3_W = 23120,   /* stage 3's packed weights */
     };
-    Gpool_q9_S1_64c1p(in, scratch);
+    Gpool_q9_S1_256c1p(in, scratch);
     Pw_q9_S2_1x64(scratch, scratch + S2_OUT, packed);
     Pw_q9_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q9_S4_288c1p(in, out, scratch + S3_OUT);
@@ -42875,7 +43065,7 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -42907,20 +43097,44 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q10_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_q10_S1_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 64) {
+    for (int c = 0; c < 512; c += 256) {
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
@@ -42937,6 +43151,83 @@ static void Gpool_q10_S1_64c1p(const float *restrict in, float *restrict out)
         {
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        __m512 a0 = _mm512_loadu_ps(in + 512);
+        __m512 a1 = _mm512_loadu_ps(in + 528);
+        __m512 a2 = _mm512_loadu_ps(in + 544);
+        __m512 a3 = _mm512_loadu_ps(in + 560);
+        for (int p = 1; p < 49; ++p) {
+            const float *restrict x = in + 576 * p + 512;
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+            a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 512, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 528, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 544, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 560, vo);
         }
     }
 }
@@ -43126,7 +43417,7 @@ void mbv3s_q10(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q10_S1_64c1p(in, scratch);
+    Gpool_q10_S1_256c1p(in, scratch);
     Pw_q10_S2_1x64(scratch, scratch + S2_OUT, packed);
     Pw_q10_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q10_S4_576c1p(in, out, scratch + S3_OUT);
@@ -46963,7 +47254,7 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -46995,20 +47286,44 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_q11_S1_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_q11_S1_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 64) {
+    for (int c = 0; c < 512; c += 256) {
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
@@ -47025,6 +47340,83 @@ static void Gpool_q11_S1_64c1p(const float *restrict in, float *restrict out)
         {
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        __m512 a0 = _mm512_loadu_ps(in + 512);
+        __m512 a1 = _mm512_loadu_ps(in + 528);
+        __m512 a2 = _mm512_loadu_ps(in + 544);
+        __m512 a3 = _mm512_loadu_ps(in + 560);
+        for (int p = 1; p < 49; ++p) {
+            const float *restrict x = in + 576 * p + 512;
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+            a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 512, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 528, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 544, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 560, vo);
         }
     }
 }
@@ -47214,7 +47606,7 @@ void mbv3s_q11(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q11_S1_64c1p(in, scratch);
+    Gpool_q11_S1_256c1p(in, scratch);
     Pw_q11_S2_1x64(scratch, scratch + S2_OUT, packed);
     Pw_q11_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q11_S4_576c1p(in, out, scratch + S3_OUT);
@@ -48128,26 +48520,50 @@ static void Run_head(const float *in, const float *skip, float *out, const float
  * MACs 28224, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 256c1p, 256 channels x 1 pixel (scalar code) */
+static void Gpool_pool_256c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 64) {
+    for (int c = 0; c < 512; c += 256) {
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
+        __m512 a8 = _mm512_loadu_ps(in + c + 128);
+        __m512 a9 = _mm512_loadu_ps(in + c + 144);
+        __m512 a10 = _mm512_loadu_ps(in + c + 160);
+        __m512 a11 = _mm512_loadu_ps(in + c + 176);
+        __m512 a12 = _mm512_loadu_ps(in + c + 192);
+        __m512 a13 = _mm512_loadu_ps(in + c + 208);
+        __m512 a14 = _mm512_loadu_ps(in + c + 224);
+        __m512 a15 = _mm512_loadu_ps(in + c + 240);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
+            a8 = _mm512_add_ps(a8, _mm512_loadu_ps(x + 128));
+            a9 = _mm512_add_ps(a9, _mm512_loadu_ps(x + 144));
+            a10 = _mm512_add_ps(a10, _mm512_loadu_ps(x + 160));
+            a11 = _mm512_add_ps(a11, _mm512_loadu_ps(x + 176));
+            a12 = _mm512_add_ps(a12, _mm512_loadu_ps(x + 192));
+            a13 = _mm512_add_ps(a13, _mm512_loadu_ps(x + 208));
+            a14 = _mm512_add_ps(a14, _mm512_loadu_ps(x + 224));
+            a15 = _mm512_add_ps(a15, _mm512_loadu_ps(x + 240));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
@@ -48165,6 +48581,83 @@ static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a8, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 128, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a9, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 144, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a10, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 160, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a11, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 176, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a12, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 192, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a13, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 208, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a14, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 224, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a15, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 240, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        __m512 a0 = _mm512_loadu_ps(in + 512);
+        __m512 a1 = _mm512_loadu_ps(in + 528);
+        __m512 a2 = _mm512_loadu_ps(in + 544);
+        __m512 a3 = _mm512_loadu_ps(in + 560);
+        for (int p = 1; p < 49; ++p) {
+            const float *restrict x = in + 576 * p + 512;
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+            a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 512, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 528, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 544, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + 560, vo);
+        }
     }
 }
 
@@ -48178,7 +48671,7 @@ void mbv3s_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv3s_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_64c1p(in, out);
+    Gpool_pool_256c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -48475,20 +48968,43 @@ static void Run_fc2(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
 static void Softmax_prob_1000c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 1000 * p;
         float *restrict y = out + 1000 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 1000; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 1000; ++c) {
+        float l[16], mx, sum;
+        __m512 vm = _mm512_loadu_ps(x), vs = _mm512_setzero_ps();
+        for (int c = 16; c < 992; c += 16) vm = _mm512_max_ps(vm, _mm512_loadu_ps(x + c));
+        _mm512_storeu_ps(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 16; ++i) mx = l[i] > mx ? l[i] : mx;
+        for (int c = 992; c < 1000; ++c) {
+            mx = x[c] > mx ? x[c] : mx;
+        }
+        vm = _mm512_set1_ps(mx);
+        for (int c = 0; c < 992; c += 16) {
+            const __m512 e = Exp_v(_mm512_sub_ps(_mm512_loadu_ps(x + c), vm));
+            _mm512_storeu_ps(y + c, e);
+            vs = _mm512_add_ps(vs, e);
+        }
+        _mm512_storeu_ps(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 16; ++i) sum += l[i];
+        for (int c = 992; c < 1000; ++c) {
             y[c] = sg_expf(x[c] - mx);
             sum += y[c];
         }
-        for (int c = 0; c < 1000; ++c) {
+        vm = _mm512_set1_ps(sum);
+        for (int c = 0; c < 992; c += 16) {
+            {
+                __m512 vo = _mm512_div_ps(_mm512_loadu_ps(y + c), vm);
+                _mm512_storeu_ps(out + 1000 * p + c, vo);
+            }
+        }
+        for (int c = 992; c < 1000; ++c) {
             float v = y[c] / sum;
             y[c] = v;
         }

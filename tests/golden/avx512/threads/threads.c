@@ -18679,26 +18679,35 @@ static void Run_s5(const float *in, const float *skip, float *out, const float *
  * MACs 768, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 6 pixels -> 128 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 6 pixels -> 128 channels (vector code: 8 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
-static void Gpool_gap_64c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 128c1p, 128 channels x 1 pixel (scalar code) */
+static void Gpool_gap_128c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 128; c += 64) {
+    {
+        const int c = 0;
         __m512 a0 = _mm512_loadu_ps(in + c);
         __m512 a1 = _mm512_loadu_ps(in + c + 16);
         __m512 a2 = _mm512_loadu_ps(in + c + 32);
         __m512 a3 = _mm512_loadu_ps(in + c + 48);
+        __m512 a4 = _mm512_loadu_ps(in + c + 64);
+        __m512 a5 = _mm512_loadu_ps(in + c + 80);
+        __m512 a6 = _mm512_loadu_ps(in + c + 96);
+        __m512 a7 = _mm512_loadu_ps(in + c + 112);
         for (int p = 1; p < 6; ++p) {
             const float *restrict x = in + 128 * p + c;
             a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
             a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
             a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
             a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
+            a4 = _mm512_add_ps(a4, _mm512_loadu_ps(x + 64));
+            a5 = _mm512_add_ps(a5, _mm512_loadu_ps(x + 80));
+            a6 = _mm512_add_ps(a6, _mm512_loadu_ps(x + 96));
+            a7 = _mm512_add_ps(a7, _mm512_loadu_ps(x + 112));
         }
         {
             __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
@@ -18716,6 +18725,22 @@ static void Gpool_gap_64c1p(const float *restrict in, float *restrict out)
             __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
             _mm512_storeu_ps(out + c + 48, vo);
         }
+        {
+            __m512 vo = _mm512_mul_ps(a4, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm512_storeu_ps(out + c + 64, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a5, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm512_storeu_ps(out + c + 80, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a6, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm512_storeu_ps(out + c + 96, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a7, _mm512_set1_ps((1.0f / 6.000000000e+00f)));
+            _mm512_storeu_ps(out + c + 112, vo);
+        }
     }
 }
 
@@ -18729,7 +18754,7 @@ void threads_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void threads_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_64c1p(in, out);
+    Gpool_gap_128c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -8,6 +8,25 @@
 
 #include "acts.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline float32x4_t Exp_v(float32x4_t x)
+{
+    float32x4_t n, r, p;
+    x = vminq_f32(x, vdupq_n_f32(88.0f));
+    n = vcvtq_f32_s32(vcvtq_s32_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504f)), vbslq_f32(vcltq_f32(x, vdupq_n_f32(0.0f)), vdupq_n_f32(-0.5f), vdupq_n_f32(0.5f)))));
+    r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(0.693359375f)));
+    r = vaddq_f32(r, vmulq_f32(n, vdupq_n_f32(2.12194440e-4f)));
+    p = vdupq_n_f32(1.9875691500e-4f);
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.3981999507e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(8.3334519073e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(4.1665795894e-2f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.6666665459e-1f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(5.0000001201e-1f));
+    p = vaddq_f32(vaddq_f32(vmulq_f32(vmulq_f32(p, r), r), r), vdupq_n_f32(1.0f));
+    p = vmulq_f32(p, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)));
+    return vbslq_f32(vcltq_f32(x, vdupq_n_f32(-87.3f)), vdupq_n_f32(0.0f), p);
+}
+
 /* ---- layer 1 "dw_hswish": dwconv --------------------------------------
  * input 9x11x37 -> output 9x11x37 (NHWC, float32)
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -2506,12 +2525,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2577,12 +2591,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2660,12 +2669,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2731,12 +2735,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2790,12 +2789,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2861,12 +2855,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -2948,12 +2937,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3051,12 +3035,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3138,12 +3117,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3209,12 +3183,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3292,12 +3261,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3395,12 +3359,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3518,12 +3477,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3621,12 +3575,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3704,12 +3653,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3775,12 +3719,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3862,12 +3801,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -3965,12 +3899,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4052,12 +3981,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4123,12 +4047,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4182,12 +4101,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4253,12 +4167,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4336,12 +4245,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4407,12 +4311,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -4466,12 +4365,7 @@ static void Dw_dw_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -5023,133 +4917,73 @@ static void Pw_pw_sig_res_6x8(const float *restrict in, float *restrict out, con
             {
                 float32x4_t vo = vacc0x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob, vo);
             }
             {
                 float32x4_t vo = vacc0x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 4));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 4, vo);
             }
             {
                 float32x4_t vo = vacc1x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 33));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 33, vo);
             }
             {
                 float32x4_t vo = vacc1x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 37));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 37, vo);
             }
             {
                 float32x4_t vo = vacc2x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 66));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 66, vo);
             }
             {
                 float32x4_t vo = vacc2x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 70));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 70, vo);
             }
             {
                 float32x4_t vo = vacc3x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 99));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 99, vo);
             }
             {
                 float32x4_t vo = vacc3x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 103));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 103, vo);
             }
             {
                 float32x4_t vo = vacc4x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 132));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 132, vo);
             }
             {
                 float32x4_t vo = vacc4x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 136));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 136, vo);
             }
             {
                 float32x4_t vo = vacc5x0;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 165));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 165, vo);
             }
             {
                 float32x4_t vo = vacc5x1;
                 vo = vaddq_f32(vo, vld1q_f32(res + ob + 169));
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 169, vo);
             }
         }
@@ -6990,12 +6824,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -7130,62 +6959,32 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 19, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 38, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 57, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 76, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 95, vo);
                 }
             }
@@ -7292,12 +7091,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -7396,12 +7190,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -7578,62 +7367,32 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 19, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 38, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 57, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 76, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 95, vo);
                 }
             }
@@ -7771,12 +7530,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -7884,12 +7638,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -8024,62 +7773,32 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 19, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 38, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 57, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 76, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 95, vo);
                 }
             }
@@ -8186,12 +7905,7 @@ static void Dw_sep_res_S1_4c8p(const float *restrict in, float *restrict out, co
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -9181,182 +8895,92 @@ static void Pw_bn_acts_S2_6x12(const float *restrict in, float *restrict out, co
             }
             {
                 float32x4_t vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob, vo);
             }
             {
                 float32x4_t vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 4, vo);
             }
             {
                 float32x4_t vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 8, vo);
             }
             {
                 float32x4_t vo = vacc1x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 20, vo);
             }
             {
                 float32x4_t vo = vacc1x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 24, vo);
             }
             {
                 float32x4_t vo = vacc1x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 28, vo);
             }
             {
                 float32x4_t vo = vacc2x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 40, vo);
             }
             {
                 float32x4_t vo = vacc2x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 44, vo);
             }
             {
                 float32x4_t vo = vacc2x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 48, vo);
             }
             {
                 float32x4_t vo = vacc3x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 60, vo);
             }
             {
                 float32x4_t vo = vacc3x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 64, vo);
             }
             {
                 float32x4_t vo = vacc3x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 68, vo);
             }
             {
                 float32x4_t vo = vacc4x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 80, vo);
             }
             {
                 float32x4_t vo = vacc4x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 84, vo);
             }
             {
                 float32x4_t vo = vacc4x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 88, vo);
             }
             {
                 float32x4_t vo = vacc5x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 100, vo);
             }
             {
                 float32x4_t vo = vacc5x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 104, vo);
             }
             {
                 float32x4_t vo = vacc5x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 108, vo);
             }
         }
@@ -9740,32 +9364,17 @@ static void Pw_bn_acts_S2_6x12(const float *restrict in, float *restrict out, co
             }
             {
                 float32x4_t vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob, vo);
             }
             {
                 float32x4_t vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 4, vo);
             }
             {
                 float32x4_t vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 8, vo);
             }
         }
@@ -10372,12 +9981,7 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -10433,52 +10037,27 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
             }
@@ -10531,62 +10110,32 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 210, vo);
                 }
             }
@@ -10628,12 +10177,7 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -10708,52 +10252,27 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
             }
@@ -10822,62 +10341,32 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 210, vo);
                 }
             }
@@ -10919,12 +10408,7 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
             }
@@ -10979,52 +10463,27 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
             }
@@ -11076,62 +10535,32 @@ static void Up_up_sig_4c8p(const float *restrict in, float *restrict out, const 
                 }
                 {
                     float32x4_t vo = vacc0x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob, vo);
                 }
                 {
                     float32x4_t vo = vacc1x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 42, vo);
                 }
                 {
                     float32x4_t vo = vacc2x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 84, vo);
                 }
                 {
                     float32x4_t vo = vacc3x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 126, vo);
                 }
                 {
                     float32x4_t vo = vacc4x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 168, vo);
                 }
                 {
                     float32x4_t vo = vacc5x0;
-                    {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                        float l[4];
-                        vst1q_f32(l, vo);
-                        for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                        vo = vld1q_f32(l);
-                    }
+                    vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                     vst1q_f32(out + ob + 210, vo);
                 }
             }

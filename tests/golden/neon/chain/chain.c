@@ -8,6 +8,25 @@
 
 #include "chain.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline float32x4_t Exp_v(float32x4_t x)
+{
+    float32x4_t n, r, p;
+    x = vminq_f32(x, vdupq_n_f32(88.0f));
+    n = vcvtq_f32_s32(vcvtq_s32_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504f)), vbslq_f32(vcltq_f32(x, vdupq_n_f32(0.0f)), vdupq_n_f32(-0.5f), vdupq_n_f32(0.5f)))));
+    r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(0.693359375f)));
+    r = vaddq_f32(r, vmulq_f32(n, vdupq_n_f32(2.12194440e-4f)));
+    p = vdupq_n_f32(1.9875691500e-4f);
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.3981999507e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(8.3334519073e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(4.1665795894e-2f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.6666665459e-1f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(5.0000001201e-1f));
+    p = vaddq_f32(vaddq_f32(vmulq_f32(vmulq_f32(p, r), r), r), vdupq_n_f32(1.0f));
+    p = vmulq_f32(p, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)));
+    return vbslq_f32(vcltq_f32(x, vdupq_n_f32(-87.3f)), vdupq_n_f32(0.0f), p);
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 29x27x3 -> output 15x14x16 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -7702,7 +7721,7 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * MACs 11520, parameters 3552
  * packed weights 3552 floats, scratch 168 floats
  *
- * stage 1: global average over 56 pixels -> 72 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 56 pixels -> 72 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 72 -> 24 channels
@@ -7730,20 +7749,45 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][72], se_b1 [24], se_w2 [72][24], se_b2 [72]
  */
-/* simd/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q2_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q2_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 64; c += 16) {
+    {
+        const int c = 0;
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 56; ++p) {
             const float *restrict x = in + 72 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 5.600000000e+01f)));
@@ -7760,6 +7804,54 @@ static void Gpool_q2_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 5.600000000e+01f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
         }
     }
     {   /* 2 more vectors */
@@ -7932,42 +8024,22 @@ static void Pw_q2_S3_1x16(const float *restrict in, float *restrict out, const f
             }
             {
                 float32x4_t vo = vacc0x0;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob, vo);
             }
             {
                 float32x4_t vo = vacc0x1;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 4, vo);
             }
             {
                 float32x4_t vo = vacc0x2;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 8, vo);
             }
             {
                 float32x4_t vo = vacc0x3;
-                {   /* sigmoid lane by lane (sg_expf: sg.h) */
-                    float l[4];
-                    vst1q_f32(l, vo);
-                    for (int i = 0; i < 4; ++i) l[i] = 1.0f / (1.0f + sg_expf(-l[i]));
-                    vo = vld1q_f32(l);
-                }
+                vo = vdivq_f32(vdupq_n_f32(1.0f), vaddq_f32(vdupq_n_f32(1.0f), Exp_v(vsubq_f32(vdupq_n_f32(0.0f), vo))));   /* Exp_v: simd/exp.c.in */
                 vst1q_f32(out + ob + 12, vo);
             }
         }
@@ -8113,7 +8185,7 @@ void chain_q2(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 96,   /* stage 3's output in scratch */
         S3_W = 1752,   /* stage 3's packed weights */
     };
-    Gpool_q2_S1_16c1p(in, scratch);
+    Gpool_q2_S1_64c1p(in, scratch);
     Pw_q2_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q2_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q2_S4_72c1p(in, out, scratch + S3_OUT);
@@ -13217,14 +13289,14 @@ static void Run_ap(const float *in, const float *skip, float *out, const float *
  * MACs 288, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 12 pixels -> 24 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 12 pixels -> 24 channels (vector code: 6 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+static void Gpool_gap_24c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
@@ -13232,12 +13304,16 @@ static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
         for (int p = 1; p < 12; ++p) {
             const float *restrict x = in + 24 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.200000000e+01f)));
@@ -13255,22 +13331,13 @@ static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.200000000e+01f)));
             vst1q_f32(out + c + 12, vo);
         }
-    }
-    {   /* 2 more vectors */
-        float32x4_t a0 = vld1q_f32(in + 16);
-        float32x4_t a1 = vld1q_f32(in + 20);
-        for (int p = 1; p < 12; ++p) {
-            const float *restrict x = in + 24 * p + 16;
-            a0 = vaddq_f32(a0, vld1q_f32(x));
-            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
         }
         {
-            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.200000000e+01f)));
-            vst1q_f32(out + 16, vo);
-        }
-        {
-            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.200000000e+01f)));
-            vst1q_f32(out + 20, vo);
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
         }
     }
 }
@@ -13285,7 +13352,7 @@ void chain_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void chain_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_16c1p(in, out);
+    Gpool_gap_24c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -13626,20 +13693,43 @@ static void Run_fc2(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 10 channels): tile 10c1p, 10 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 10 channels): tile 10c1p, 10 channels x 1 pixel (scalar code) */
 static void Softmax_prob_10c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 10 * p;
         float *restrict y = out + 10 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 10; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 10; ++c) {
+        float l[4], mx, sum;
+        float32x4_t vm = vld1q_f32(x), vs = vdupq_n_f32(0.0f);
+        vm = vmaxq_f32(vm, vld1q_f32(x + 4));
+        vst1q_f32(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 4; ++i) mx = l[i] > mx ? l[i] : mx;
+        for (int c = 8; c < 10; ++c) {
+            mx = x[c] > mx ? x[c] : mx;
+        }
+        vm = vdupq_n_f32(mx);
+        for (int c = 0; c < 8; c += 4) {
+            const float32x4_t e = Exp_v(vsubq_f32(vld1q_f32(x + c), vm));
+            vst1q_f32(y + c, e);
+            vs = vaddq_f32(vs, e);
+        }
+        vst1q_f32(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 4; ++i) sum += l[i];
+        for (int c = 8; c < 10; ++c) {
             y[c] = sg_expf(x[c] - mx);
             sum += y[c];
         }
-        for (int c = 0; c < 10; ++c) {
+        vm = vdupq_n_f32(sum);
+        for (int c = 0; c < 8; c += 4) {
+            {
+                float32x4_t vo = vdivq_f32(vld1q_f32(y + c), vm);
+                vst1q_f32(out + 10 * p + c, vo);
+            }
+        }
+        for (int c = 8; c < 10; ++c) {
             float v = y[c] / sum;
             y[c] = v;
         }

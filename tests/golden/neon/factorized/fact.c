@@ -8,6 +8,25 @@
 
 #include "fact.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline float32x4_t Exp_v(float32x4_t x)
+{
+    float32x4_t n, r, p;
+    x = vminq_f32(x, vdupq_n_f32(88.0f));
+    n = vcvtq_f32_s32(vcvtq_s32_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504f)), vbslq_f32(vcltq_f32(x, vdupq_n_f32(0.0f)), vdupq_n_f32(-0.5f), vdupq_n_f32(0.5f)))));
+    r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(0.693359375f)));
+    r = vaddq_f32(r, vmulq_f32(n, vdupq_n_f32(2.12194440e-4f)));
+    p = vdupq_n_f32(1.9875691500e-4f);
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.3981999507e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(8.3334519073e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(4.1665795894e-2f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.6666665459e-1f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(5.0000001201e-1f));
+    p = vaddq_f32(vaddq_f32(vmulq_f32(vmulq_f32(p, r), r), r), vdupq_n_f32(1.0f));
+    p = vmulq_f32(p, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)));
+    return vbslq_f32(vcltq_f32(x, vdupq_n_f32(-87.3f)), vdupq_n_f32(0.0f), p);
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 32x32x3 -> output 32x32x64 (NHWC, float32)
  * kernel 3x3, stride 1x1, dilation 1x1, padding SAME (top 1, left 1, bottom 1, right 1)
@@ -20692,26 +20711,50 @@ static void Run_f9(const float *in, const float *skip, float *out, const float *
  * MACs 16384, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 64 pixels -> 256 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 64 pixels -> 256 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_pool_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 256; c += 16) {
+    for (int c = 0; c < 256; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 64; ++p) {
             const float *restrict x = in + 256 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 6.400000000e+01f)));
@@ -20729,6 +20772,54 @@ static void Gpool_pool_16c1p(const float *restrict in, float *restrict out)
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 6.400000000e+01f)));
             vst1q_f32(out + c + 12, vo);
         }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
+        }
     }
 }
 
@@ -20742,7 +20833,7 @@ void fact_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void fact_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_16c1p(in, out);
+    Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -20894,20 +20985,43 @@ static void Run_fc(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 10 channels): tile 10c1p, 10 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 10 channels): tile 10c1p, 10 channels x 1 pixel (scalar code) */
 static void Softmax_prob_10c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 10 * p;
         float *restrict y = out + 10 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 10; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 10; ++c) {
+        float l[4], mx, sum;
+        float32x4_t vm = vld1q_f32(x), vs = vdupq_n_f32(0.0f);
+        vm = vmaxq_f32(vm, vld1q_f32(x + 4));
+        vst1q_f32(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 4; ++i) mx = l[i] > mx ? l[i] : mx;
+        for (int c = 8; c < 10; ++c) {
+            mx = x[c] > mx ? x[c] : mx;
+        }
+        vm = vdupq_n_f32(mx);
+        for (int c = 0; c < 8; c += 4) {
+            const float32x4_t e = Exp_v(vsubq_f32(vld1q_f32(x + c), vm));
+            vst1q_f32(y + c, e);
+            vs = vaddq_f32(vs, e);
+        }
+        vst1q_f32(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 4; ++i) sum += l[i];
+        for (int c = 8; c < 10; ++c) {
             y[c] = sg_expf(x[c] - mx);
             sum += y[c];
         }
-        for (int c = 0; c < 10; ++c) {
+        vm = vdupq_n_f32(sum);
+        for (int c = 0; c < 8; c += 4) {
+            {
+                float32x4_t vo = vdivq_f32(vld1q_f32(y + c), vm);
+                vst1q_f32(out + 10 * p + c, vo);
+            }
+        }
+        for (int c = 8; c < 10; ++c) {
             float v = y[c] / sum;
             y[c] = v;
         }

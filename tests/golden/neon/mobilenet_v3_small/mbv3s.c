@@ -8,6 +8,25 @@
 
 #include "mbv3s.h"
 
+/* simd/exp.c.in: e^x of every lane, computed as sg_expf (sg.h) computes one float */
+static inline float32x4_t Exp_v(float32x4_t x)
+{
+    float32x4_t n, r, p;
+    x = vminq_f32(x, vdupq_n_f32(88.0f));
+    n = vcvtq_f32_s32(vcvtq_s32_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504f)), vbslq_f32(vcltq_f32(x, vdupq_n_f32(0.0f)), vdupq_n_f32(-0.5f), vdupq_n_f32(0.5f)))));
+    r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(0.693359375f)));
+    r = vaddq_f32(r, vmulq_f32(n, vdupq_n_f32(2.12194440e-4f)));
+    p = vdupq_n_f32(1.9875691500e-4f);
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.3981999507e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(8.3334519073e-3f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(4.1665795894e-2f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(1.6666665459e-1f));
+    p = vaddq_f32(vmulq_f32(p, r), vdupq_n_f32(5.0000001201e-1f));
+    p = vaddq_f32(vaddq_f32(vmulq_f32(vmulq_f32(p, r), r), r), vdupq_n_f32(1.0f));
+    p = vmulq_f32(p, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23)));
+    return vbslq_f32(vcltq_f32(x, vdupq_n_f32(-87.3f)), vdupq_n_f32(0.0f), p);
+}
+
 /* ---- layer 1 "stem": conv --------------------------------------
  * input 224x224x3 -> output 112x112x16 (NHWC, float32)
  * kernel 3x3, stride 2x2, dilation 1x1, padding SAME (top 0, left 0, bottom 1, right 1)
@@ -10694,7 +10713,7 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * MACs 42240, parameters 4728
  * packed weights 4728 floats, scratch 216 floats
  *
- * stage 1: global average over 196 pixels -> 96 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 196 pixels -> 96 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 96 -> 24 channels
@@ -10721,20 +10740,45 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][96], se_b1 [24], se_w2 [96][24], se_b2 [96]
  */
-/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q4_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q4_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 96; c += 16) {
+    {
+        const int c = 0;
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 96 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
@@ -10751,6 +10795,107 @@ static void Gpool_q4_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 60, vo);
+        }
+    }
+    {   /* 8 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 64);
+        float32x4_t a1 = vld1q_f32(in + 68);
+        float32x4_t a2 = vld1q_f32(in + 72);
+        float32x4_t a3 = vld1q_f32(in + 76);
+        float32x4_t a4 = vld1q_f32(in + 80);
+        float32x4_t a5 = vld1q_f32(in + 84);
+        float32x4_t a6 = vld1q_f32(in + 88);
+        float32x4_t a7 = vld1q_f32(in + 92);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 96 * p + 64;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 64, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 68, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 72, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 76, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 80, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 84, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 88, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 92, vo);
         }
     }
 }
@@ -10984,7 +11129,7 @@ void mbv3s_q4(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 120,   /* stage 3's output in scratch */
         S3_W = 2328,    /* stage 3's packed weights */
     };
-    Gpool_q4_S1_16c1p(in, scratch);
+    Gpool_q4_S1_64c1p(in, scratch);
     Pw_q4_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q4_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q4_S4_96c1p(in, out, scratch + S3_OUT);
@@ -15303,8 +15448,8 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 16 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x16 register tile (1 pixels x 4
@@ -15331,20 +15476,44 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q5_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q5_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 240; c += 16) {
+    for (int c = 0; c < 192; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
@@ -15361,6 +15530,131 @@ static void Gpool_q5_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 60, vo);
+        }
+    }
+    {   /* 12 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 192);
+        float32x4_t a1 = vld1q_f32(in + 196);
+        float32x4_t a2 = vld1q_f32(in + 200);
+        float32x4_t a3 = vld1q_f32(in + 204);
+        float32x4_t a4 = vld1q_f32(in + 208);
+        float32x4_t a5 = vld1q_f32(in + 212);
+        float32x4_t a6 = vld1q_f32(in + 216);
+        float32x4_t a7 = vld1q_f32(in + 220);
+        float32x4_t a8 = vld1q_f32(in + 224);
+        float32x4_t a9 = vld1q_f32(in + 228);
+        float32x4_t a10 = vld1q_f32(in + 232);
+        float32x4_t a11 = vld1q_f32(in + 236);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 240 * p + 192;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 192, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 196, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 200, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 204, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 208, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 212, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 216, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 220, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 224, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 228, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 232, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 236, vo);
         }
     }
 }
@@ -15511,7 +15805,7 @@ void mbv3s_q5(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q5_S1_16c1p(in, scratch);
+    Gpool_q5_S1_64c1p(in, scratch);
     Pw_q5_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q5_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q5_S4_240c1p(in, out, scratch + S3_OUT);
@@ -19847,8 +20141,8 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 16 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x16 register tile (1 pixels x 4
@@ -19875,20 +20169,44 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q6_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q6_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 240; c += 16) {
+    for (int c = 0; c < 192; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
@@ -19905,6 +20223,131 @@ static void Gpool_q6_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 60, vo);
+        }
+    }
+    {   /* 12 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 192);
+        float32x4_t a1 = vld1q_f32(in + 196);
+        float32x4_t a2 = vld1q_f32(in + 200);
+        float32x4_t a3 = vld1q_f32(in + 204);
+        float32x4_t a4 = vld1q_f32(in + 208);
+        float32x4_t a5 = vld1q_f32(in + 212);
+        float32x4_t a6 = vld1q_f32(in + 216);
+        float32x4_t a7 = vld1q_f32(in + 220);
+        float32x4_t a8 = vld1q_f32(in + 224);
+        float32x4_t a9 = vld1q_f32(in + 228);
+        float32x4_t a10 = vld1q_f32(in + 232);
+        float32x4_t a11 = vld1q_f32(in + 236);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 240 * p + 192;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 192, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 196, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 200, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 204, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 208, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 212, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 216, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 220, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 224, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 228, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 232, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 236, vo);
         }
     }
 }
@@ -20055,7 +20498,7 @@ void mbv3s_q6(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q6_S1_16c1p(in, scratch);
+    Gpool_q6_S1_64c1p(in, scratch);
     Pw_q6_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q6_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q6_S4_240c1p(in, out, scratch + S3_OUT);
@@ -24393,8 +24836,8 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * MACs 54720, parameters 7832
  * packed weights 7832 floats, scratch 272 floats
  *
- * stage 1: global average over 196 pixels -> 120 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 120 channels (vector code: 16 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 120 -> 32 channels
  *   tile: dense projection, 1 pixels x 32 outputs x 120 inputs: 1x16 register tile (1 pixels x 4
@@ -24420,20 +24863,45 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [32][120], se_b1 [32], se_w2 [120][32], se_b2 [120]
  */
-/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q7_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q7_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 112; c += 16) {
+    {
+        const int c = 0;
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 120 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
@@ -24451,21 +24919,141 @@ static void Gpool_q7_S1_16c1p(const float *restrict in, float *restrict out)
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + c + 12, vo);
         }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 60, vo);
+        }
     }
-    {   /* 2 more vectors */
-        float32x4_t a0 = vld1q_f32(in + 112);
-        float32x4_t a1 = vld1q_f32(in + 116);
+    {   /* 14 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 64);
+        float32x4_t a1 = vld1q_f32(in + 68);
+        float32x4_t a2 = vld1q_f32(in + 72);
+        float32x4_t a3 = vld1q_f32(in + 76);
+        float32x4_t a4 = vld1q_f32(in + 80);
+        float32x4_t a5 = vld1q_f32(in + 84);
+        float32x4_t a6 = vld1q_f32(in + 88);
+        float32x4_t a7 = vld1q_f32(in + 92);
+        float32x4_t a8 = vld1q_f32(in + 96);
+        float32x4_t a9 = vld1q_f32(in + 100);
+        float32x4_t a10 = vld1q_f32(in + 104);
+        float32x4_t a11 = vld1q_f32(in + 108);
+        float32x4_t a12 = vld1q_f32(in + 112);
+        float32x4_t a13 = vld1q_f32(in + 116);
         for (int p = 1; p < 196; ++p) {
-            const float *restrict x = in + 120 * p + 112;
+            const float *restrict x = in + 120 * p + 64;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
-            vst1q_f32(out + 112, vo);
+            vst1q_f32(out + 64, vo);
         }
         {
             float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 68, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 72, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 76, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 80, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 84, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 88, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 92, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 96, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 100, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 104, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 108, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 112, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + 116, vo);
         }
     }
@@ -24700,7 +25288,7 @@ void mbv3s_q7(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 152,   /* stage 3's output in scratch */
         S3_W = 3872,    /* stage 3's packed weights */
     };
-    Gpool_q7_S1_16c1p(in, scratch);
+    Gpool_q7_S1_64c1p(in, scratch);
     Pw_q7_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q7_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q7_S4_120c1p(in, out, scratch + S3_OUT);
@@ -29019,8 +29607,8 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * MACs 67968, parameters 11704
  * packed weights 11704 floats, scratch 328 floats
  *
- * stage 1: global average over 196 pixels -> 144 channels (vector code: 4 vectors of channels per
- *     pass over the pixels)
+ * stage 1: global average over 196 pixels -> 144 channels (vector code: 16 vectors of channels
+ *     per pass over the pixels)
  *
  * stage 2: projection 1 pixels, 144 -> 40 channels
  *   tile: dense projection, 1 pixels x 40 outputs x 144 inputs: 1x16 register tile (1 pixels x 4
@@ -29046,20 +29634,44 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [40][144], se_b1 [40], se_w2 [144][40], se_b2 [144]
  */
-/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q8_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q8_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 144; c += 16) {
+    for (int c = 0; c < 128; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 144 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
@@ -29076,6 +29688,83 @@ static void Gpool_q8_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + c + 60, vo);
+        }
+    }
+    {   /* 4 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 128);
+        float32x4_t a1 = vld1q_f32(in + 132);
+        float32x4_t a2 = vld1q_f32(in + 136);
+        float32x4_t a3 = vld1q_f32(in + 140);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 144 * p + 128;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 128, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 132, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 136, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.960000000e+02f)));
+            vst1q_f32(out + 140, vo);
         }
     }
 }
@@ -29309,7 +29998,7 @@ void mbv3s_q8(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 184,   /* stage 3's output in scratch */
         S3_W = 5800,    /* stage 3's packed weights */
     };
-    Gpool_q8_S1_16c1p(in, scratch);
+    Gpool_q8_S1_64c1p(in, scratch);
     Pw_q8_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q8_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q8_S4_144c1p(in, out, scratch + S3_OUT);
@@ -30947,7 +31636,7 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * MACs 69696, parameters 41832
  * packed weights 41832 floats, scratch 648 floats
  *
- * stage 1: global average over 49 pixels -> 288 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 288 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 288 -> 72 channels
@@ -30975,20 +31664,44 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [72][288], se_b1 [72], se_w2 [288][72], se_b2 [288]
  */
-/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q9_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q9_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 288; c += 16) {
+    for (int c = 0; c < 256; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 288 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
@@ -31005,6 +31718,107 @@ static void Gpool_q9_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
+        }
+    }
+    {   /* 8 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 256);
+        float32x4_t a1 = vld1q_f32(in + 260);
+        float32x4_t a2 = vld1q_f32(in + 264);
+        float32x4_t a3 = vld1q_f32(in + 268);
+        float32x4_t a4 = vld1q_f32(in + 272);
+        float32x4_t a5 = vld1q_f32(in + 276);
+        float32x4_t a6 = vld1q_f32(in + 280);
+        float32x4_t a7 = vld1q_f32(in + 284);
+        for (int p = 1; p < 49; ++p) {
+            const float *restrict x = in + 288 * p + 256;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 256, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 260, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 264, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 268, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 272, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 276, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 280, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 284, vo);
         }
     }
 }
@@ -31241,7 +32055,7 @@ void mbv3s_q9(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 360,   /* stage 3's output in scratch */
         S3_W = 20808,   /* stage 3's packed weights */
     };
-    Gpool_q9_S1_16c1p(in, scratch);
+    Gpool_q9_S1_64c1p(in, scratch);
     Pw_q9_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q9_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q9_S4_288c1p(in, out, scratch + S3_OUT);
@@ -34641,7 +35455,7 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -34669,20 +35483,44 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q10_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q10_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 16) {
+    for (int c = 0; c < 576; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
@@ -34699,6 +35537,54 @@ static void Gpool_q10_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
         }
     }
 }
@@ -34849,7 +35735,7 @@ void mbv3s_q10(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q10_S1_16c1p(in, scratch);
+    Gpool_q10_S1_64c1p(in, scratch);
     Pw_q10_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q10_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q10_S4_576c1p(in, out, scratch + S3_OUT);
@@ -38266,7 +39152,7 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
@@ -38294,20 +39180,44 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_q11_S1_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q11_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 16) {
+    for (int c = 0; c < 576; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
@@ -38324,6 +39234,54 @@ static void Gpool_q11_S1_16c1p(const float *restrict in, float *restrict out)
         {
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
             vst1q_f32(out + c + 12, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
         }
     }
 }
@@ -38474,7 +39432,7 @@ void mbv3s_q11(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q11_S1_16c1p(in, scratch);
+    Gpool_q11_S1_64c1p(in, scratch);
     Pw_q11_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q11_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q11_S4_576c1p(in, out, scratch + S3_OUT);
@@ -38968,26 +39926,50 @@ static void Run_head(const float *in, const float *skip, float *out, const float
  * MACs 28224, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_pool_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 16) {
+    for (int c = 0; c < 576; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
@@ -39005,6 +39987,54 @@ static void Gpool_pool_16c1p(const float *restrict in, float *restrict out)
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
             vst1q_f32(out + c + 12, vo);
         }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 60, vo);
+        }
     }
 }
 
@@ -39018,7 +40048,7 @@ void mbv3s_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv3s_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_16c1p(in, out);
+    Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -39335,22 +40365,34 @@ static void Run_fc2(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
+/* simd/softmax.c.in: layer prob, stage 1 (softmax over 1000 channels): tile 1000c1p, 1000 channels x 1 pixel (scalar code) */
 static void Softmax_prob_1000c1p(const float *restrict in, float *restrict out)
 {
     {
         const int p = 0;
         const float *restrict x = in + 1000 * p;
         float *restrict y = out + 1000 * p;
-        float mx = x[0], sum = 0.0f;
-        for (int c = 1; c < 1000; ++c) mx = x[c] > mx ? x[c] : mx;
-        for (int c = 0; c < 1000; ++c) {
-            y[c] = sg_expf(x[c] - mx);
-            sum += y[c];
+        float l[4], mx, sum;
+        float32x4_t vm = vld1q_f32(x), vs = vdupq_n_f32(0.0f);
+        for (int c = 4; c < 1000; c += 4) vm = vmaxq_f32(vm, vld1q_f32(x + c));
+        vst1q_f32(l, vm);
+        mx = l[0];
+        for (int i = 1; i < 4; ++i) mx = l[i] > mx ? l[i] : mx;
+        vm = vdupq_n_f32(mx);
+        for (int c = 0; c < 1000; c += 4) {
+            const float32x4_t e = Exp_v(vsubq_f32(vld1q_f32(x + c), vm));
+            vst1q_f32(y + c, e);
+            vs = vaddq_f32(vs, e);
         }
-        for (int c = 0; c < 1000; ++c) {
-            float v = y[c] / sum;
-            y[c] = v;
+        vst1q_f32(l, vs);
+        sum = l[0];
+        for (int i = 1; i < 4; ++i) sum += l[i];
+        vm = vdupq_n_f32(sum);
+        for (int c = 0; c < 1000; c += 4) {
+            {
+                float32x4_t vo = vdivq_f32(vld1q_f32(y + c), vm);
+                vst1q_f32(out + 1000 * p + c, vo);
+            }
         }
     }
 }

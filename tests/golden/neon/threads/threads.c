@@ -19522,26 +19522,50 @@ static void Run_s5(const float *in, const float *skip, float *out, const float *
  * MACs 768, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 6 pixels -> 128 channels (vector code: 4 vectors of channels per
+ * stage 1: global average over 6 pixels -> 128 channels (vector code: 16 vectors of channels per
  *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
-static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 6 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_gap_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 128; c += 16) {
+    for (int c = 0; c < 128; c += 64) {
         float32x4_t a0 = vld1q_f32(in + c);
         float32x4_t a1 = vld1q_f32(in + c + 4);
         float32x4_t a2 = vld1q_f32(in + c + 8);
         float32x4_t a3 = vld1q_f32(in + c + 12);
+        float32x4_t a4 = vld1q_f32(in + c + 16);
+        float32x4_t a5 = vld1q_f32(in + c + 20);
+        float32x4_t a6 = vld1q_f32(in + c + 24);
+        float32x4_t a7 = vld1q_f32(in + c + 28);
+        float32x4_t a8 = vld1q_f32(in + c + 32);
+        float32x4_t a9 = vld1q_f32(in + c + 36);
+        float32x4_t a10 = vld1q_f32(in + c + 40);
+        float32x4_t a11 = vld1q_f32(in + c + 44);
+        float32x4_t a12 = vld1q_f32(in + c + 48);
+        float32x4_t a13 = vld1q_f32(in + c + 52);
+        float32x4_t a14 = vld1q_f32(in + c + 56);
+        float32x4_t a15 = vld1q_f32(in + c + 60);
         for (int p = 1; p < 6; ++p) {
             const float *restrict x = in + 128 * p + c;
             a0 = vaddq_f32(a0, vld1q_f32(x));
             a1 = vaddq_f32(a1, vld1q_f32(x + 4));
             a2 = vaddq_f32(a2, vld1q_f32(x + 8));
             a3 = vaddq_f32(a3, vld1q_f32(x + 12));
+            a4 = vaddq_f32(a4, vld1q_f32(x + 16));
+            a5 = vaddq_f32(a5, vld1q_f32(x + 20));
+            a6 = vaddq_f32(a6, vld1q_f32(x + 24));
+            a7 = vaddq_f32(a7, vld1q_f32(x + 28));
+            a8 = vaddq_f32(a8, vld1q_f32(x + 32));
+            a9 = vaddq_f32(a9, vld1q_f32(x + 36));
+            a10 = vaddq_f32(a10, vld1q_f32(x + 40));
+            a11 = vaddq_f32(a11, vld1q_f32(x + 44));
+            a12 = vaddq_f32(a12, vld1q_f32(x + 48));
+            a13 = vaddq_f32(a13, vld1q_f32(x + 52));
+            a14 = vaddq_f32(a14, vld1q_f32(x + 56));
+            a15 = vaddq_f32(a15, vld1q_f32(x + 60));
         }
         {
             float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 6.000000000e+00f)));
@@ -19559,6 +19583,54 @@ static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
             float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 6.000000000e+00f)));
             vst1q_f32(out + c + 12, vo);
         }
+        {
+            float32x4_t vo = vmulq_f32(a4, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a5, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 20, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a6, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 24, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a7, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 28, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a8, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 32, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a9, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 36, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a10, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 40, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a11, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 44, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a12, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 48, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a13, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 52, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a14, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 56, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a15, vdupq_n_f32((1.0f / 6.000000000e+00f)));
+            vst1q_f32(out + c + 60, vo);
+        }
     }
 }
 
@@ -19572,7 +19644,7 @@ void threads_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void threads_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_16c1p(in, out);
+    Gpool_gap_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -417,6 +417,12 @@ static void Par_sm1000(const float *in, const float *skip, float *out, const flo
     (void)skip;
     wholenet_ops_sm1000_par(in, out, packed, scratch, par);
 }
+static void Par_sm37_res(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    wholenet_ops_sm37_res_par(in, out, packed, scratch, par);
+}
 
 typedef void (*Run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
 static const Run_par_fn Run_par[WHOLENET_OPS_LAYER_COUNT] = {
@@ -444,6 +450,7 @@ static const Run_par_fn Run_par[WHOLENET_OPS_LAYER_COUNT] = {
     Par_sm_res,
     Par_sm1,
     Par_sm1000,
+    Par_sm37_res,
 };
 
 /* For every fake pool of 1 to 4 threads (more than WHOLENET_OPS_MAX_THREADS run as
@@ -476,7 +483,7 @@ static void Check_par(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int Layer_split[WHOLENET_OPS_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+static const int Layer_split[WHOLENET_OPS_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 /* Check_par's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
@@ -646,6 +653,9 @@ START_TEST(Test_table)
     ck_assert_int_eq(wholenet_ops_layers[23].packed_floats, WHOLENET_OPS_SM1000_PACKED_FLOATS);
     ck_assert_int_eq(wholenet_ops_layers[23].scratch_floats, WHOLENET_OPS_SM1000_SCRATCH_FLOATS);
     ck_assert_int_eq(wholenet_ops_layers[23].out_c, WHOLENET_OPS_SM1000_OUT_C);
+    ck_assert_int_eq(wholenet_ops_layers[24].packed_floats, WHOLENET_OPS_SM37_RES_PACKED_FLOATS);
+    ck_assert_int_eq(wholenet_ops_layers[24].scratch_floats, WHOLENET_OPS_SM37_RES_SCRATCH_FLOATS);
+    ck_assert_int_eq(wholenet_ops_layers[24].out_c, WHOLENET_OPS_SM37_RES_OUT_C);
 }
 END_TEST
 
