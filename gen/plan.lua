@@ -305,10 +305,12 @@ local CODE = {
   end,
   conv = function(tg, st) return { template = (st.simd and tg.template_dir or "scalar") .. "/conv.c.in" } end,
   pool = function() return { template = "scalar/pool.c.in" } end,
-  -- vector code: 4 accumulators a tile hide the add latency over the pixels
+  -- vector code: tiles of up to half the vector registers, each an
+  -- accumulator (7x7x1024 avg on avx512: 4 took 3.11 us, 16 take 1.74)
   gpool = function(tg, st)
     if not tg.simd or st.C < tg.vw then return { template = "scalar/gpool.c.in" } end
-    return { template = tg.template_dir .. "/gpool.c.in", isa = tg, nv = math.min(util.idiv(tg.regs, 2), util.idiv(st.C, tg.vw)) }
+    return { template = tg.template_dir .. "/gpool.c.in", isa = tg,
+             nv = math.min(util.idiv(tg.regs, 2), util.idiv(st.C, tg.vw)) }
   end,
   -- vector code when the channels fill a vector (Exp_v: simd/exp.c.in)
   softmax = function(tg, st)
