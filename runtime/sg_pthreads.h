@@ -41,6 +41,19 @@
  *       Stops and joins the workers (no call may be in progress), frees the
  *       pool and leaves *par the inline one (threads 1): destroying twice,
  *       or destroying a threads <= 1 par, does nothing.
+ *   int sg_pthreads_pin(const sg_par *par, const int *cpus, int ncpus)
+ *       Optional, Linux: pins the calling thread (call it from the one that
+ *       calls N_forward_par) to CPU cpus[0] and worker k to cpus[(k + 1) %
+ *       ncpus]; cpus NULL or ncpus <= 0: the CPUs the calling thread may
+ *       run on, in increasing order.  Returns how many threads it pinned,
+ *       the caller included (a CPU outside 0 .. CPU_SETSIZE - 1 or not
+ *       allowed pins nothing); -1 where it cannot pin: not Linux, or
+ *       _GNU_SOURCE not defined before the first #include
+ *       (pthread_setaffinity_np is a GNU extension).  Why: a woken worker
+ *       may be scheduled on the caller's CPU and stay there (on a 2-vCPU
+ *       virtual machine, both tasks of a layer ran on one CPU in 43 of 89
+ *       samples: docs/design.md, "Waking and pinning the pool").  Threads
+ *       the caller creates afterwards inherit its single CPU.
  *
  * How it works
  *   Dispatch: tasks are handed out one at a time from a shared counter, so
@@ -134,6 +147,12 @@
 
 #if SG__PT_SPIN && !defined(CLOCK_MONOTONIC)
 #error "sg_pthreads.h: no clock_gettime(CLOCK_MONOTONIC): compile with -D_POSIX_C_SOURCE=200809L (or -std=gnu99), or -DSG_PTHREADS_SPIN_NS=0"
+#endif
+
+#if defined(__linux__) && defined(_GNU_SOURCE) && defined(CPU_SETSIZE)
+#define SG__PT_PIN 1 /* pthread_setaffinity_np, sched_getaffinity */
+#else
+#define SG__PT_PIN 0
 #endif
 
 #if SG__PT_ATOMICS && (defined(__x86_64__) || defined(__i386__))
@@ -510,6 +529,49 @@ static inline void sg_pthreads_destroy(sg_par *par)
     par->parallel = sg__pt_inline;
     par->pool = NULL;
     par->threads = 1;
+}
+
+#if SG__PT_PIN
+/* Pins thread t to CPU c: 1 on success, 0 otherwise. */
+static inline int sg__pt_pin1(pthread_t t, int c)
+{
+    cpu_set_t one;
+    if (c < 0 || c >= CPU_SETSIZE)
+        return 0;
+    CPU_ZERO(&one);
+    CPU_SET(c, &one);
+    return pthread_setaffinity_np(t, sizeof one, &one) == 0;
+}
+#endif
+
+static inline int sg_pthreads_pin(const sg_par *par, const int *cpus, int ncpus)
+{
+#if SG__PT_PIN
+    const sg_pthreads_pool *p = par ? (const sg_pthreads_pool *)par->pool : NULL;
+    int own[CPU_SETSIZE];
+    int k, pinned;
+    if (cpus == NULL || ncpus <= 0) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) != 0)
+            return -1;
+        ncpus = 0;
+        for (k = 0; k < CPU_SETSIZE; k++)
+            if (CPU_ISSET(k, &set))
+                own[ncpus++] = k;
+        if (ncpus == 0)
+            return -1;
+        cpus = own;
+    }
+    pinned = sg__pt_pin1(pthread_self(), cpus[0]);
+    for (k = 0; p != NULL && k < p->nworkers; k++)
+        pinned += sg__pt_pin1(p->workers[k], cpus[(k + 1) % ncpus]);
+    return pinned;
+#else
+    (void)par;
+    (void)cpus;
+    (void)ncpus;
+    return -1;
+#endif
 }
 
 #ifdef __cplusplus

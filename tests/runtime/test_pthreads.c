@@ -15,6 +15,10 @@
  *   Lifecycle   create/destroy cycles, destroy twice, pools never called
  *   Degrade     pthread_create failing: a smaller pool, still correct
  *   Fakes       sg_testpar.h: reverse order, seeded permutations
+ *   Pin         sg_pthreads_pin: -1 without _GNU_SOURCE on Linux (the
+ *               default build); with it (runtime.sh's -D_GNU_SOURCE
+ *               build) every thread on the CPU asked for, invalid CPUs
+ *               pin nothing, and the pinned pool still runs every task
  *
  * Task functions never call ck_assert (they may run on a worker thread):
  * they record what they saw, and the test checks after the call.  Counters
@@ -556,6 +560,57 @@ START_TEST(test_shuffled)
 }
 END_TEST
 
+/* ---- Pin -------------------------------------------------------------------- */
+
+#if SG__PT_PIN
+/* The one CPU thread t may run on, or -1 when it may run on several. */
+static int only_cpu(pthread_t t)
+{
+    cpu_set_t set;
+    int c, found = -1;
+    ck_assert_int_eq(pthread_getaffinity_np(t, sizeof set, &set), 0);
+    if (CPU_COUNT(&set) != 1)
+        return -1;
+    for (c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &set))
+            found = c;
+    return found;
+}
+#endif
+
+START_TEST(test_pin)
+{
+    sg_par par = sg_pthreads_create(3);
+#if SG__PT_PIN
+    const sg_pthreads_pool *p = (const sg_pthreads_pool *)par.pool;
+    cpu_set_t mine;
+    int cpus[CPU_SETSIZE], n = 0, c, k, bad[2] = {-1, CPU_SETSIZE};
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sched_getaffinity(0, sizeof mine, &mine), 0);
+    for (c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &mine))
+            cpus[n++] = c;
+    /* the CPUs this thread may use, in order */
+    ck_assert_int_eq(sg_pthreads_pin(&par, NULL, 0), par.threads);
+    ck_assert_int_eq(only_cpu(pthread_self()), cpus[0]);
+    for (k = 0; k < p->nworkers; k++)
+        ck_assert_int_eq(only_cpu(p->workers[k]), cpus[(k + 1) % n]);
+    check_once(&par, 64, "pinned pool");
+    /* one CPU for all */
+    ck_assert_int_eq(sg_pthreads_pin(&par, &cpus[n - 1], 1), par.threads);
+    for (k = 0; k < p->nworkers; k++)
+        ck_assert_int_eq(only_cpu(p->workers[k]), cpus[n - 1]);
+    check_once(&par, 64, "pool on one CPU");
+    /* CPUs outside the set pin nothing */
+    ck_assert_int_eq(sg_pthreads_pin(&par, bad, 2), 0);
+    ck_assert_int_eq(pthread_setaffinity_np(pthread_self(), sizeof mine, &mine), 0);
+#else
+    ck_assert_int_eq(sg_pthreads_pin(&par, NULL, 0), -1);
+#endif
+    sg_pthreads_destroy(&par);
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------------- */
 
 static Suite *pthreads_suite(void)
@@ -606,6 +661,11 @@ static Suite *pthreads_suite(void)
     tcase_add_test(tc, test_reverse);
     tcase_add_test(tc, test_shuffled);
     suite_add_tcase(s, tc);
+
+    tc = tcase_create("Pin");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_pin);
+    suite_add_tcase(s, tc);
     return s;
 }
 
@@ -613,8 +673,9 @@ int main(void)
 {
     SRunner *sr = srunner_create(pthreads_suite());
     int failed;
-    printf("sg_pthreads.h: %s counters, spin %ld ns\n",
-           SG__PT_ATOMICS ? "__atomic" : "mutex", (long)SG_PTHREADS_SPIN_NS);
+    printf("sg_pthreads.h: %s counters, spin %ld ns, sg_pthreads_pin %s\n",
+           SG__PT_ATOMICS ? "__atomic" : "mutex", (long)SG_PTHREADS_SPIN_NS,
+           SG__PT_PIN ? "pins" : "returns -1 (not Linux, or no _GNU_SOURCE)");
     fflush(stdout);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

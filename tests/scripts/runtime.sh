@@ -5,7 +5,8 @@
 #    -Werror, then address and undefined-behaviour sanitizers;
 #  - tests/runtime/test_pthreads.c, the thread pool runtime/sg_pthreads.h and
 #    the fake pools runtime/sg_testpar.h: $CC -O2 -Werror, the pool's
-#    mutex-only variant (-DSG_PTHREADS_NO_ATOMICS), $CLANG -Werror (when
+#    mutex-only variant (-DSG_PTHREADS_NO_ATOMICS), with -D_GNU_SOURCE
+#    (sg_pthreads_pin pins; without it, -1), $CLANG -Werror (when
 #    installed), asan+ubsan, and ThreadSanitizer on both variants (skipped
 #    with the reason when this compiler or kernel cannot run TSan binaries;
 #    tried as is, then under setarch -R);
@@ -115,6 +116,8 @@ if [ -n "$CLANG" ] && command -v "$CLANG" >/dev/null 2>&1; then
 else
     echo "runtime: pthreads with clang: SKIPPED (CLANG='$CLANG': empty or not installed)"
 fi
+run "pthreads -D_GNU_SOURCE -O2 (sg_pthreads_pin)" "$CC" "$posix -D_GNU_SOURCE -O2 $strict -pthread" \
+    test_pthreads_gnu "$pt_src"
 run "pthreads asan+ubsan" "$CC" "$posix $strict -pthread $san" test_pthreads_san "$pt_src" "$san_env"
 if sg_tsan_probe "$work/tsan_probe"; then
     prefix=$sg_tsan_prefix
