@@ -491,7 +491,7 @@ function BUILD.dwconv(b, L)
   local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
     L.mult), L.act, b.res, { "in" }, { "out" })
   if plan_par.worth(b.tg, b.p, b.threads) and not d.staged and L.OH >= 2 then
-    local B = plan_par.band_rows(L.OH, b.threads)
+    local B = plan_par.class_rows(d.rows, L.OH, plan_par.band_rows(L.OH, b.threads), b.threads)
     local bands, variants = plan_fuse.dw_bands(d, B, d.pairs and B >= 2, band_variant)
     b.p.dw_bands = { B = B, bands = bands, dw = variants }
   end

@@ -52,9 +52,12 @@ function M.decide(tg, L, d, q, fuse, threads)
   local B = max(1, floor(target / row_bytes))
   while B * L.MW < tiles * q.mr and B * row_bytes < tg.band_max do B = B + 1 end
   B = min(B, L.MH)
-  -- threads: bands of plan_par.band_rows, so shares of the rows hold whole
-  -- bands of about the same work
-  if why_always == "threads" then B = min(B, plan_par.band_rows(L.MH, threads)) end
+  -- threads: bands of at most plan_par.band_rows, of the height that shares
+  -- the rows most evenly as the bands fall in the row classes
+  -- (plan_par.class_rows)
+  if why_always == "threads" then
+    B = plan_par.class_rows(d.rows, L.MH, min(B, plan_par.band_rows(L.MH, threads)), threads)
+  end
   -- a one-row band cannot compute the depthwise output rows in pairs, which
   -- measured faster unfused
   if fuse ~= "always" and B < 2 and d.pairs then

@@ -86,33 +86,62 @@ function M.worth(tg, p, threads)
   return threads > 1 and p.macs >= tg.par_min_macs
 end
 
--- The rows the busiest of T tasks computes when R rows are cut into
--- bands of B (and one shorter last band) and task t takes the bands that
--- start in rows R*t/T .. R*(t+1)/T - 1 (C's integer division).
-local function busiest(R, B, T)
+-- The bands of B rows of a stage whose output rows fall into row classes
+-- `classes` ({v0, v1} each, in order: a band never spans two, as in
+-- plan_fuse.dw_bands): {start, n} each, in order.
+local function class_bands(classes, B)
+  local list = {}
+  for _, rc in ipairs(classes) do
+    local y = rc.v0
+    while y < rc.v1 do
+      local n = min(B, rc.v1 - y)
+      list[#list + 1] = { start = y, n = n }
+      y = y + n
+    end
+  end
+  return list
+end
+
+-- The rows the busiest of T tasks computes from the bands `list` ({start,
+-- n}) of R rows, task t taking those that start in R*t/T .. R*(t+1)/T - 1.
+local function busiest_of(list, R, T)
   local worst = 0
   for t = 0, T - 1 do
     local lo, hi = floor(R * t / T), floor(R * (t + 1) / T)
     local rows = 0
-    for y = 0, R - 1, B do
-      if y >= lo and y < hi then rows = rows + min(B, R - y) end
+    for _, b in ipairs(list) do
+      if b.start >= lo and b.start < hi then rows = rows + b.n end
     end
     worst = max(worst, rows)
   end
   return worst
 end
+
+-- The rows the busiest of T tasks computes when R rows are cut into
+-- bands of B (and one shorter last band) and task t takes the bands that
+-- start in rows R*t/T .. R*(t+1)/T - 1 (C's integer division).
+local function busiest(R, B, T)
+  return busiest_of(class_bands({ { v0 = 0, v1 = R } }, B), R, T)
+end
 M.busiest = busiest
 
--- Of the band heights from hi down to half of it, the one that leaves the
--- busiest of T tasks the fewest of R rows (the tallest on a tie), and
--- those rows.
-local function balanced(R, hi, T)
-  local best, most = hi, busiest(R, hi, T)
+-- The band height, at most hi, of a stage whose R output rows fall into
+-- row classes `classes` (bands never span two), split for T workers: of
+-- the heights from hi down to half of it, the one that leaves the busiest
+-- task the fewest rows with the bands as they fall, the tallest on a tie;
+-- and those rows.
+local function balanced_in(classes, R, hi, T)
+  local best, most = hi, busiest_of(class_bands(classes, hi), R, T)
   for B = hi - 1, max(1, ceil(hi / 2)), -1 do
-    local w = busiest(R, B, T)
+    local w = busiest_of(class_bands(classes, B), R, T)
     if w < most then best, most = B, w end
   end
   return best, most
+end
+
+-- The same for R rows in one class: bands of B from row 0.
+local function balanced(R, hi, T)
+  return balanced_in({ { v0 = 0, v1 = R } }, R, hi, T)
 end
 
 -- The height of a layer's bands when R output rows are split for
@@ -124,6 +153,15 @@ end
 -- bands of 2 give each 14).
 function M.band_rows(R, threads)
   return (balanced(R, max(1, floor(R / (4 * threads))), threads))
+end
+
+-- The band height, at most hi, of a depthwise stage (fused or in bands of
+-- its own) whose R output rows fall into row classes `classes`, split for
+-- T workers (balanced_in: a border class is a band of its own).
+-- MobileNet v1's 56-row b3 at 2 threads: bands of 5 after the one-row top
+-- border gave the tasks 31 and 25 rows, bands of 3 give 28 each.
+function M.class_rows(classes, R, hi, T)
+  return balanced_in(classes, R, hi, T)
 end
 
 -- R rows (or pixels) in bands of B: { B, bands = {start, n, loop} } (a

@@ -406,6 +406,28 @@ function T.fc_splits_in_channel_blocks()
   H.eq(#t1.layers[#t1.layers - 1].stages, 1, "one thread: one stage")
 end
 
+-- Threads: band heights balance the tasks with the bands as they fall in
+-- the row classes (a border class is a band of its own).
+function T.band_heights_follow_row_classes()
+  -- 56 rows: a one-row top border, 54 interior rows, a one-row bottom border
+  local classes = { { v0 = 0, v1 = 1 }, { v0 = 1, v1 = 55 }, { v0 = 55, v1 = 56 } }
+  local B, most = plan_par.class_rows(classes, 56, 5, 2)
+  H.eq({ B, most }, { 3, 28 }, "bands of 5 would give 31 and 25 rows, bands of 3 give 28 each")
+  H.eq({ plan_par.class_rows({ { v0 = 0, v1 = 56 } }, 56, 7, 2) }, { 7, 28 }, "one class: 7 rows split evenly")
+  for R = 4, 60 do
+    for T_ = 2, 4 do
+      local cls = { { v0 = 0, v1 = 1 }, { v0 = 1, v1 = R - 1 }, { v0 = R - 1, v1 = R } }
+      local hi = math.max(1, math.floor(R / (4 * T_)))
+      local b = plan_par.class_rows(cls, R, hi, T_)
+      H.ok(b <= hi and b >= math.ceil(hi / 2), "within hi .. hi / 2: R " .. R .. " T " .. T_)
+    end
+  end
+  local mb = plan.net(shapes.load(assert(H.read("examples/mobilenet_v1.lua")), "mobilenet_v1.lua"),
+    "avx512", "auto", 2)
+  local b3 = mb.layers[4]
+  H.eq({ b3.L.name, b3.fused.B }, { "b3", 3 }, "b3 at 2 threads: bands of 3 rows")
+end
+
 -- Threads: a separable layer whose few rows split unevenly and whose
 -- projection dwarfs its depthwise stage runs in blocks of output channels,
 -- each task computing the whole depthwise output first (plan_par.sep_blocks);
